@@ -1,0 +1,175 @@
+//! Every error the API answers with, as RFC 9457 problem+json, mapped from the
+//! error enums of the inner layers in this one place.
+
+use poem::http::StatusCode;
+use poem_openapi::{ApiResponse, Object, payload::Json};
+
+use crate::import::ImportError;
+use crate::store::StoreError;
+
+/// One row-level fault in an upload.
+#[derive(Clone, Debug, Object, serde::Serialize)]
+pub struct ProblemDetail {
+    /// 1-based line in the file where the faulty record starts (the header is line 1).
+    pub row: Option<u64>,
+    /// Column name, when one column is at fault.
+    pub column: Option<String>,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Clone, Debug, Object, serde::Serialize)]
+pub struct Problem {
+    /// A URI reference naming the problem type.
+    #[oai(rename = "type")]
+    pub kind: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this request, for a person.
+    pub detail: String,
+    /// Row-level faults, when the problem is in an uploaded file.
+    #[oai(skip_serializing_if_is_empty)]
+    pub errors: Vec<ProblemDetail>,
+}
+
+/// The error responses of every operation.
+#[derive(Debug, ApiResponse)]
+#[oai(bad_request_handler = "bad_request")]
+pub enum ApiError {
+    /// The request or the uploaded file is malformed.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// No such session or movie.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The upload is larger than the configured limit, in bytes or rows.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The upload is neither a CSV nor a ZIP export.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
+    /// The file has no recognisable columns.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// An unexpected fault on our side.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+    /// TMDB could not be reached to check a manual match.
+    #[oai(status = 502, content_type = "application/problem+json")]
+    BadGateway(Json<Problem>),
+    /// The database is unreachable.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>),
+}
+
+impl ApiError {
+    /// A problem with the given status, title and detail.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::with_errors(status, detail, Vec::new())
+    }
+
+    /// A problem carrying row-level faults.
+    pub fn with_errors(
+        status: StatusCode,
+        detail: impl Into<String>,
+        errors: Vec<ProblemDetail>,
+    ) -> Self {
+        let problem = problem(status, detail.into(), errors);
+        let body = Json(problem);
+        match status {
+            StatusCode::BAD_REQUEST => Self::BadRequest(body),
+            StatusCode::NOT_FOUND => Self::NotFound(body),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(body),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(body),
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(body),
+            StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable(body),
+            StatusCode::BAD_GATEWAY => Self::BadGateway(body),
+            _ => Self::Internal(body),
+        }
+    }
+
+    /// 404 for a session that does not exist (or an id that cannot be one).
+    pub fn session_not_found(id: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, format!("no session with id '{id}'"))
+    }
+}
+
+/// Builds the problem document for a status.
+pub fn problem(status: StatusCode, detail: String, errors: Vec<ProblemDetail>) -> Problem {
+    let title = status.canonical_reason().unwrap_or("Error").to_owned();
+    let slug = title.to_lowercase().replace(' ', "-");
+    Problem {
+        kind: format!("https://reelstream.dev/problems/{slug}"),
+        title,
+        status: status.as_u16(),
+        detail,
+        errors,
+    }
+}
+
+/// Turns poem-openapi's request parsing failures (bad query, missing part…) into problems.
+fn bad_request(err: poem::Error) -> ApiError {
+    let status = err.status();
+    let status = if status.is_client_error() {
+        status
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    ApiError::new(status, err.to_string())
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        tracing::error!(error = %err, "storage failure");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database is unavailable; try again shortly",
+        )
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(err: ImportError) -> Self {
+        let status = match &err {
+            ImportError::Empty
+            | ImportError::HeaderOnly
+            | ImportError::InvalidUtf8 { .. }
+            | ImportError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            ImportError::UnrecognisedColumns { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ImportError::TooManyRows { .. } | ImportError::TooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            ImportError::Unsupported { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        };
+        let errors = err
+            .errors()
+            .into_iter()
+            .map(|e| ProblemDetail {
+                row: e.row,
+                column: e.column,
+                message: e.message,
+            })
+            .collect();
+        Self::with_errors(status, err.to_string(), errors)
+    }
+}
+
+/// Renders any error that escaped the typed responses (unknown route, wrong
+/// method, unsupported content type…) as problem+json too.
+pub async fn problem_response(err: poem::Error) -> poem::Response {
+    use poem::IntoResponse;
+    if err.is_from_response() {
+        return err.into_response();
+    }
+    let status = err.status();
+    let detail = if status.is_server_error() {
+        tracing::error!(error = %err, "unhandled error");
+        "an unexpected error occurred".to_owned()
+    } else {
+        err.to_string()
+    };
+    ApiError::new(status, detail).into_response()
+}

@@ -1,0 +1,90 @@
+//! The HTTP layer: one file per resource, the OpenAPI service and the router.
+
+mod error;
+mod health;
+mod limit;
+mod movies;
+mod session;
+mod upload;
+
+pub use error::{ApiError, Problem, ProblemDetail};
+
+use poem::endpoint::EmbeddedFilesEndpoint;
+use poem::middleware::{AddData, Cors, Tracing};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::app::AppState;
+
+/// Groups of operations in the reference.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Uploads and sessions.
+    Sessions,
+    /// The films of a session.
+    Movies,
+}
+
+/// The dashboard, embedded so the binary serves it from anywhere.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "static/"]
+struct Dashboard;
+
+type Apis = (upload::UploadApi, session::SessionApi, movies::MoviesApi);
+
+/// The OpenAPI service; its paths are mounted under `/api`.
+pub fn openapi_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (upload::UploadApi, session::SessionApi, movies::MoviesApi),
+        "reelstream",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Upload a movie watch history (Letterboxd, IMDb or any CSV of titles and years); \
+         reelstream enriches every film from TMDB in the background and reports progress \
+         live over Server-Sent Events, WebSocket, or polling.",
+    )
+    .url_prefix("/api")
+}
+
+/// The OpenAPI document as YAML, exactly as served at `/openapi.yaml`.
+pub fn spec_yaml() -> String {
+    openapi_service().spec_yaml()
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> impl Endpoint {
+    let service = openapi_service();
+    let docs = service.rapidoc();
+    let spec = spec_yaml();
+    let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
+    let cors = cors(&state.config.cors_origins);
+    Route::new()
+        .nest("/api", service)
+        .at(
+            "/openapi.yaml",
+            get(poem::endpoint::make_sync(move |_| {
+                spec.clone()
+                    .with_content_type("application/yaml")
+                    .into_response()
+            })),
+        )
+        .nest("/docs", docs)
+        .at("/healthz", get(health::healthz))
+        .at("/readyz", get(health::readyz))
+        .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
+        .around(move |ep, req| limit::limit_body(ep, req, body_limit))
+        .catch_all_error(error::problem_response)
+        .with(cors)
+        .with(AddData::new(state))
+        .with(Tracing)
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .filter(|o| !o.is_empty())
+        .fold(Cors::new(), |cors, origin| {
+            cors.allow_origin(origin.as_str())
+        })
+}

@@ -1,0 +1,150 @@
+//! `GET /api/session/{id}/movies`: the session's films, paged and filtered.
+
+use poem::http::StatusCode;
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+
+use super::ApiTags;
+use super::error::ApiError;
+use super::session::find;
+use crate::app::AppState;
+use crate::model::{Movie, MovieStatus};
+use crate::store::{movies, work};
+
+/// A page of movies.
+#[derive(Debug, Object)]
+pub struct MoviePage {
+    /// The movies of this page, in upload order.
+    pub items: Vec<Movie>,
+    /// How many movies match the filter in all.
+    pub total: u64,
+    /// Index of the first item.
+    pub offset: u64,
+    /// Page size asked for.
+    pub limit: u64,
+}
+
+/// Which kind of TMDB record a manual match points at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum MediaType {
+    /// A film (`/movie/{id}`).
+    #[default]
+    Movie,
+    /// A TV miniseries (`/tv/{id}`).
+    Tv,
+}
+
+/// A manual match.
+#[derive(Debug, Object)]
+pub struct MovieFix {
+    /// The TMDB id this row is.
+    #[oai(validator(minimum(value = "1")))]
+    pub tmdb_id: i64,
+    /// `movie` (default) or `tv`.
+    #[oai(default)]
+    pub media_type: MediaType,
+}
+
+/// The answer to a manual match.
+#[derive(ApiResponse)]
+pub enum FixResponse {
+    /// The movie is queued to be enriched from that TMDB record; its `movie` event follows.
+    #[oai(status = 202)]
+    Accepted(Json<Movie>),
+}
+
+/// Movie reads and fixes.
+pub struct MoviesApi;
+
+#[OpenApi(tag = "ApiTags::Movies")]
+impl MoviesApi {
+    /// List a session's movies, optionally only those with one status.
+    #[oai(
+        path = "/session/:id/movies",
+        method = "get",
+        operation_id = "listMovies"
+    )]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        id: Path<String>,
+        /// Only movies with this status.
+        status: Query<Option<MovieStatus>>,
+        /// Index of the first movie to return.
+        #[oai(default, validator(maximum(value = "1000000000")))]
+        offset: Query<u64>,
+        /// Page size, 1 to 1000.
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "1000"))
+        )]
+        limit: Query<u64>,
+    ) -> Result<Json<MoviePage>, ApiError> {
+        let session = find(&state, &id).await?;
+        let status = status.0.map(MovieStatus::as_str);
+        let (items, total) =
+            movies::page(&state.db, &session.id, status, offset.0, limit.0).await?;
+        Ok(Json(MoviePage {
+            items: items.into_iter().map(Movie::from).collect(),
+            total,
+            offset: offset.0,
+            limit: limit.0,
+        }))
+    }
+
+    /// Fix a match by hand: point a movie at a TMDB id and re-enrich it.
+    #[oai(
+        path = "/session/:id/movies/:movie_id",
+        method = "patch",
+        operation_id = "patchMovie"
+    )]
+    async fn patch(
+        &self,
+        state: Data<&AppState>,
+        id: Path<String>,
+        movie_id: Path<i64>,
+        fix: Json<MovieFix>,
+    ) -> Result<FixResponse, ApiError> {
+        let session = find(&state, &id).await?;
+        let media_type = match fix.media_type {
+            MediaType::Movie => "movie",
+            MediaType::Tv => "tv",
+        };
+        let not_found = || {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("session {} has no movie {}", session.id, movie_id.0),
+            )
+        };
+        work::movie(&state.db, movie_id.0)
+            .await?
+            .filter(|m| m.session_id == session.id)
+            .ok_or_else(not_found)?;
+        // Check the id before queueing, so a typo is an answer, not a failed film later.
+        match state.resolver.details(media_type, fix.tmdb_id).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("TMDB has no {media_type} with id {}", fix.tmdb_id),
+                ));
+            }
+            Err(err) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    format!("TMDB could not be asked about id {}: {err}", fix.tmdb_id),
+                ));
+            }
+        }
+        let queued = work::rematch(&state.db, &session.id, movie_id.0, fix.tmdb_id, media_type)
+            .await?
+            .ok_or_else(not_found)?;
+        state.engine.wake();
+        Ok(FixResponse::Accepted(Json(queued.into())))
+    }
+}
+
+fn default_limit() -> u64 {
+    100
+}

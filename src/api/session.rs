@@ -1,0 +1,102 @@
+//! `GET` and `DELETE /api/session/{id}`: the polling fallback and removal.
+
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
+
+use super::ApiTags;
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::model::Session;
+use crate::store::{entities::session, sessions, work};
+
+/// Session reads and removal.
+pub struct SessionApi;
+
+/// Answer of a retry.
+#[derive(ApiResponse)]
+pub enum RetryResponse {
+    /// The failed films are queued again; the session is `enriching` until they are final.
+    #[oai(status = 202)]
+    Accepted(Json<Session>),
+}
+
+/// Answer of a deletion.
+#[derive(ApiResponse)]
+pub enum DeleteResponse {
+    /// The session, its movies and its events are gone.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+#[OpenApi(tag = "ApiTags::Sessions")]
+impl SessionApi {
+    /// Get a session and its progress counters.
+    ///
+    /// Always correct on its own: the polling fallback when neither SSE nor
+    /// WebSocket is available.
+    #[oai(path = "/session/:id", method = "get", operation_id = "getSession")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        id: Path<String>,
+    ) -> Result<Json<Session>, ApiError> {
+        Ok(Json(find(&state, &id).await?.into()))
+    }
+
+    /// Queue a session's failed films again.
+    #[oai(
+        path = "/session/:id/retry",
+        method = "post",
+        operation_id = "retryFailed"
+    )]
+    async fn retry(
+        &self,
+        state: Data<&AppState>,
+        id: Path<String>,
+    ) -> Result<RetryResponse, ApiError> {
+        let session = find(&state, &id).await?;
+        let requeued = work::retry_failed(&state.db, &session.id).await?;
+        if requeued > 0 {
+            tracing::info!(session = %session.id, requeued, "failed films queued again");
+            state.engine.wake();
+        }
+        Ok(RetryResponse::Accepted(Json(
+            find(&state, &session.id).await?.into(),
+        )))
+    }
+
+    /// Delete a session with all its movies and events.
+    #[oai(
+        path = "/session/:id",
+        method = "delete",
+        operation_id = "deleteSession"
+    )]
+    async fn delete(
+        &self,
+        state: Data<&AppState>,
+        id: Path<String>,
+    ) -> Result<DeleteResponse, ApiError> {
+        let id = parse_id(&id)?;
+        if sessions::delete(&state.db, &id).await? {
+            tracing::info!(session = %id, "session deleted");
+            Ok(DeleteResponse::Deleted)
+        } else {
+            Err(ApiError::session_not_found(&id))
+        }
+    }
+}
+
+/// Validates a session id: anything but a UUID cannot name a session, so it is a 404 too.
+pub fn parse_id(raw: &str) -> Result<String, ApiError> {
+    uuid::Uuid::parse_str(raw)
+        .map(|id| id.to_string())
+        .map_err(|_| ApiError::session_not_found(raw))
+}
+
+/// Loads a session or answers 404.
+pub async fn find(state: &AppState, raw_id: &str) -> Result<session::Model, ApiError> {
+    let id = parse_id(raw_id)?;
+    sessions::get(&state.db, &id)
+        .await?
+        .ok_or_else(|| ApiError::session_not_found(&id))
+}

@@ -1,0 +1,107 @@
+//! `POST /api/upload`: accept an export, answer at once with the new session.
+
+use poem::http::StatusCode;
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Multipart, OpenApi, payload::Json, types::multipart::Upload};
+
+use super::ApiTags;
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::engine::normalize::lookup_key;
+use crate::import::{self, ImportedMovie, Limits};
+use crate::model::Session;
+use crate::store::sessions::{self, NewMovie};
+
+/// The upload form.
+#[derive(Debug, Multipart)]
+pub struct UploadForm {
+    /// A Letterboxd CSV or export ZIP, an IMDb export, or any CSV with title and year columns.
+    pub file: Upload,
+}
+
+/// The upload's success response.
+#[derive(ApiResponse)]
+pub enum UploadResponse {
+    /// The session was created; its films are enriched in the background.
+    #[oai(status = 202)]
+    Accepted(
+        Json<Session>,
+        /// Where to poll the session.
+        #[oai(header = "Location")]
+        String,
+    ),
+}
+
+/// Uploads.
+pub struct UploadApi;
+
+#[OpenApi(tag = "ApiTags::Sessions")]
+impl UploadApi {
+    /// Upload a watch-history export and start a session.
+    ///
+    /// Accepts Letterboxd CSVs (watched, ratings, diary, watchlist, reviews,
+    /// likes, lists) and the full export ZIP, IMDb exports, and generic CSVs.
+    /// Nothing is stored when the file is rejected.
+    #[oai(path = "/upload", method = "post", operation_id = "uploadFile")]
+    async fn upload(
+        &self,
+        state: Data<&AppState>,
+        form: UploadForm,
+    ) -> Result<UploadResponse, ApiError> {
+        let limits = Limits {
+            max_bytes: state.config.max_upload_bytes,
+            max_rows: state.config.max_rows,
+        };
+        if form.file.size() > limits.max_bytes {
+            return Err(too_large(limits.max_bytes));
+        }
+        let file_name = form.file.file_name().map(str::to_owned);
+        let bytes = form.file.into_vec().await.map_err(|err| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("could not read the uploaded file: {err}"),
+            )
+        })?;
+        // Parsing 50 000 rows is CPU work: keep it off the async workers.
+        let parsed = tokio::task::spawn_blocking(move || {
+            import::parse(&bytes, file_name.as_deref(), &limits)
+        })
+        .await
+        .map_err(|err| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))??;
+
+        let movies = parsed
+            .movies
+            .into_iter()
+            .enumerate()
+            .map(new_movie)
+            .collect();
+        let session = sessions::create(&state.db, parsed.format.as_str(), movies).await?;
+        tracing::info!(session = %session.id, rows = session.total_movies, format = %session.source_format, "upload accepted");
+        state.engine.wake();
+        let location = format!("/api/session/{}", session.id);
+        Ok(UploadResponse::Accepted(Json(session.into()), location))
+    }
+}
+
+/// The 413 answer for an upload over the byte limit.
+pub fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the upload is larger than the limit of {limit} bytes"),
+    )
+}
+
+fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
+    NewMovie {
+        row: index as i32 + 1,
+        lookup_key: lookup_key(&m.title, m.year, m.imdb_id.as_deref(), m.tmdb_id),
+        title: m.title,
+        year: m.year,
+        letterboxd_uri: m.letterboxd_uri,
+        imdb_id: m.imdb_id,
+        tmdb_id: m.tmdb_id,
+        watched_date: m.watched_date,
+        rating: m.rating,
+        rewatch: m.rewatch as i32,
+    }
+}

@@ -1,0 +1,151 @@
+//! Start-up: the shared state built once, and the life cycle of the server
+//! and its background engine.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::engine::resolver::Resolver;
+use crate::engine::{Engine, EngineHandle};
+use crate::events::hub::Hub;
+use crate::store::Db;
+use crate::tmdb::TmdbClient;
+
+/// Everything a request handler or background task needs, built once at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The settings the server was started with.
+    pub config: Arc<Config>,
+    /// Looks films up on TMDB, through the cache.
+    pub resolver: Arc<Resolver>,
+    /// Live event fan-out.
+    pub hub: Hub,
+    /// Wakes the engine when work arrives.
+    pub engine: EngineHandle,
+}
+
+impl AppState {
+    /// Connects to the database (migrating it) and assembles the state.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database_url).await?;
+        let tmdb = TmdbClient::new(config.tmdb())?;
+        let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            resolver,
+            hub: Hub::new(),
+            engine: EngineHandle::default(),
+        })
+    }
+
+    /// Starts the enrichment engine on this state.
+    pub async fn start_engine(&self, cancel: CancellationToken) -> anyhow::Result<Engine> {
+        Ok(Engine::start(
+            self.db.clone(),
+            self.resolver.clone(),
+            self.hub.clone(),
+            &self.engine,
+            self.config.engine_window.max(1),
+            cancel,
+        )
+        .await?)
+    }
+}
+
+/// A server running in the background, as tests and the demo use it.
+pub struct RunningServer {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// The state it serves.
+    pub state: AppState,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    engine: Engine,
+}
+
+impl RunningServer {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, stops the engine
+    /// (unfinished lookups stay pending for the next start) and waits.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.engine.join().await;
+        self.task.await??;
+        Ok(())
+    }
+}
+
+/// How long in-flight requests get to finish on shutdown.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// Binds `config.bind` (port 0 picks a free port), starts the engine and
+/// serves in the background.
+pub async fn spawn(config: Config) -> anyhow::Result<RunningServer> {
+    let acceptor = TcpListener::bind(config.bind.clone())
+        .into_acceptor()
+        .await?;
+    let addr = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| anyhow::anyhow!("the listener has no socket address"))?;
+    let state = AppState::build(config).await?;
+    let shutdown = CancellationToken::new();
+    let engine = state.start_engine(shutdown.child_token()).await?;
+    let app = crate::api::router(state.clone());
+    let signal = shutdown.clone();
+    let task = tokio::spawn(async move {
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(app, signal.cancelled_owned(), Some(GRACE))
+            .await
+    });
+    tracing::info!(%addr, "reelstream listening");
+    Ok(RunningServer {
+        addr,
+        state,
+        shutdown,
+        task,
+        engine,
+    })
+}
+
+/// Serves until SIGTERM or Ctrl-C, then shuts down gracefully.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.tmdb_api_key.is_none() && config.tmdb_read_token.is_none() {
+        tracing::warn!(
+            "no TMDB_API_KEY or TMDB_READ_TOKEN: TMDB will refuse every lookup; \
+             run `reelstream demo` to try reelstream offline"
+        );
+    }
+    let server = spawn(config).await?;
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.stop().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler cannot fail on unix");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

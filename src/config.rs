@@ -1,0 +1,151 @@
+//! Command line and configuration: every setting is a flag and an environment
+//! variable (SPEC §9).
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// reelstream: turn a movie watch history into an enriched, explorable library, live.
+#[derive(Debug, Parser)]
+#[command(
+    name = "reelstream",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to run; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings for the default `serve` command.
+    #[command(flatten)]
+    pub serve: Config,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once at start-up
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve(Config),
+    /// Print the OpenAPI specification (YAML) and exit.
+    Openapi,
+}
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Server settings.
+#[derive(Clone, Debug, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "REELSTREAM_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Database URL: a SQLite file (created on first run) or postgres://…
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://reelstream.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// TMDB v3 API key, sent as the `api_key` query parameter.
+    #[arg(long, env = "TMDB_API_KEY", hide_env_values = true)]
+    pub tmdb_api_key: Option<String>,
+
+    /// TMDB v4 read access token, sent as `Authorization: Bearer`.
+    #[arg(long, env = "TMDB_READ_TOKEN", hide_env_values = true)]
+    pub tmdb_read_token: Option<String>,
+
+    /// TMDB API base URL.
+    #[arg(
+        long,
+        env = "TMDB_BASE_URL",
+        default_value = "https://api.themoviedb.org/3"
+    )]
+    pub tmdb_base_url: String,
+
+    /// Global TMDB request rate (requests per second), shared by all sessions.
+    #[arg(long, env = "REELSTREAM_TMDB_RPS", default_value_t = 40)]
+    pub tmdb_rps: u32,
+
+    /// Global cap on concurrent TMDB requests.
+    #[arg(long, env = "REELSTREAM_TMDB_CONCURRENCY", default_value_t = 16)]
+    pub tmdb_concurrency: usize,
+
+    /// Timeout of one TMDB request, in seconds.
+    #[arg(long, env = "REELSTREAM_TMDB_TIMEOUT_SECS", default_value_t = 10)]
+    pub tmdb_timeout_secs: u64,
+
+    /// Retries of a failing TMDB request before the film is marked failed.
+    #[arg(long, env = "REELSTREAM_TMDB_MAX_RETRIES", default_value_t = 5)]
+    pub tmdb_max_retries: u32,
+
+    /// Films looked up at once (the engine's sliding window); requests are
+    /// further bounded by the TMDB rate and connection cap.
+    #[arg(long, env = "REELSTREAM_ENGINE_WINDOW", default_value_t = 64)]
+    pub engine_window: usize,
+
+    /// Largest accepted upload, in bytes.
+    #[arg(long, env = "REELSTREAM_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+
+    /// Most film rows accepted in one upload.
+    #[arg(long, env = "REELSTREAM_MAX_ROWS", default_value_t = 50_000)]
+    pub max_rows: usize,
+
+    /// How long cached TMDB answers stay fresh, in hours.
+    #[arg(long, env = "REELSTREAM_CACHE_TTL_HOURS", default_value_t = 24 * 7)]
+    pub cache_ttl_hours: u64,
+
+    /// Origins allowed by CORS, comma-separated (none by default).
+    #[arg(long, env = "REELSTREAM_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Log format.
+    #[arg(long, env = "REELSTREAM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// The TMDB client settings.
+    pub fn tmdb(&self) -> crate::tmdb::TmdbConfig {
+        crate::tmdb::TmdbConfig {
+            base_url: self.tmdb_base_url.clone(),
+            auth: crate::tmdb::TmdbAuth::from_settings(
+                self.tmdb_api_key.as_deref(),
+                self.tmdb_read_token.as_deref(),
+            ),
+            rps: self.tmdb_rps,
+            concurrency: self.tmdb_concurrency,
+            timeout: self.tmdb_timeout(),
+            max_retries: self.tmdb_max_retries,
+            ..crate::tmdb::TmdbConfig::default()
+        }
+    }
+
+    /// TMDB request timeout.
+    pub fn tmdb_timeout(&self) -> Duration {
+        Duration::from_secs(self.tmdb_timeout_secs)
+    }
+
+    /// TMDB cache time to live.
+    pub fn cache_ttl(&self) -> Duration {
+        Duration::from_secs(self.cache_ttl_hours * 3600)
+    }
+
+    /// Defaults for tests and embedding: everything as documented, on `database_url`.
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        let mut config = Cli::parse_from(["reelstream"]).serve;
+        config.database_url = database_url.into();
+        config
+    }
+}

@@ -1,0 +1,132 @@
+//! The single committer: final states, session counters and the event log
+//! written in one transaction, batched when many films finish at once, then
+//! published to live subscribers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::enrichment::Outcome;
+use crate::events::hub::Hub;
+use crate::events::{Event, Progress};
+use crate::model::{Movie, Session};
+use crate::store::entities::session;
+use crate::store::{Db, StoreError, work};
+
+/// One finished lookup waiting to be committed.
+pub struct Finished {
+    /// The session.
+    pub session_id: String,
+    /// The film within it.
+    pub lookup_key: String,
+    /// How the lookup ended.
+    pub outcome: Outcome,
+    /// Told once the outcome is committed.
+    pub ack: oneshot::Sender<()>,
+}
+
+/// Most outcomes committed in one transaction.
+const BATCH: usize = 128;
+
+/// Runs the committer until cancelled and every queued outcome is handled.
+pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: CancellationToken) {
+    loop {
+        let first = tokio::select! {
+            item = rx.recv() => match item { Some(item) => item, None => return },
+            _ = cancel.cancelled() => return,
+        };
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(item) => batch.push(item),
+                Err(_) => break,
+            }
+        }
+        let mut delay = Duration::from_millis(50);
+        let published = loop {
+            match commit(&db, &batch).await {
+                Ok(published) => break published,
+                Err(err) => {
+                    // Never drop an outcome: the rows stay pending until this succeeds.
+                    tracing::error!(error = %err, "commit failed; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = cancel.cancelled() => return,
+                    }
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        };
+        for (session_id, events) in published {
+            hub.publish(&session_id, events);
+        }
+        for item in batch {
+            let _ = item.ack.send(());
+        }
+    }
+}
+
+/// Commits a batch; returns the events to publish, per session, in seq order.
+async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Event>>)>, StoreError> {
+    let txn = db.begin_write().await?;
+    let mut sessions: HashMap<String, session::Model> = HashMap::new();
+    let mut events: Vec<(String, Vec<Arc<Event>>)> = Vec::new();
+    for item in batch {
+        let session = match sessions.get_mut(&item.session_id) {
+            Some(session) => session,
+            None => match work::session_in(&txn, &item.session_id).await? {
+                Some(found) => sessions.entry(item.session_id.clone()).or_insert(found),
+                None => continue, // deleted while its lookup ran
+            },
+        };
+        let state = item.outcome.final_state();
+        let mut emitted = Vec::new();
+        for row in work::pending_rows(&txn, &item.session_id, &item.lookup_key).await? {
+            let movie = work::finalize(&txn, row, &state).await?;
+            work::count_final(session, state.status);
+            session.last_seq += 1;
+            let event = Event::Movie {
+                seq: session.last_seq,
+                movie: Box::new(Movie::from(movie)),
+                progress: Progress::from(&Session::from(session.clone())),
+            };
+            work::append_event(
+                &txn,
+                &session.id,
+                session.last_seq,
+                event.kind(),
+                event.to_json(),
+            )
+            .await?;
+            emitted.push(Arc::new(event));
+        }
+        if work::is_complete(session) && session.completed_at.is_none() {
+            work::complete(session);
+            session.last_seq += 1;
+            let event = Event::Completed {
+                seq: session.last_seq,
+                session: Box::new(Session::from(session.clone())),
+            };
+            work::append_event(
+                &txn,
+                &session.id,
+                session.last_seq,
+                event.kind(),
+                event.to_json(),
+            )
+            .await?;
+            emitted.push(Arc::new(event));
+        }
+        if !emitted.is_empty() {
+            events.push((item.session_id.clone(), emitted));
+        }
+    }
+    for session in sessions.values() {
+        work::save_session(&txn, session).await?;
+    }
+    txn.commit().await?;
+    Ok(events)
+}

@@ -1,0 +1,98 @@
+//! Title normalisation shared by the lookup key, the matcher and the merge of exports.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folds a title to compare it across sources: accents stripped, lowercase,
+/// `&` read as "and", punctuation as spaces, whitespace collapsed.
+pub fn normalize_title(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut pending_space = false;
+    for c in title.nfkd().filter(|c| !is_combining_mark(*c)) {
+        if c == '&' {
+            push_word(&mut out, "and", &mut pending_space);
+        } else if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '’' {
+            // "Schindler's" and "Schindlers" are the same word.
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+fn push_word(out: &mut String, word: &str, pending_space: &mut bool) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+    *pending_space = true;
+}
+
+/// The identity of a film for lookups: rows with the same key share one lookup.
+pub fn lookup_key(
+    title: &str,
+    year: Option<i32>,
+    imdb_id: Option<&str>,
+    tmdb_id: Option<i64>,
+) -> String {
+    match (tmdb_id, imdb_id) {
+        (Some(id), _) => format!("tmdb:{id}"),
+        (None, Some(imdb)) => format!("imdb:{}", imdb.to_ascii_lowercase()),
+        (None, None) => match year {
+            Some(year) => format!("title:{}|{year}", normalize_title(title)),
+            None => format!("title:{}|", normalize_title(title)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_case_and_punctuation() {
+        assert_eq!(normalize_title("Amélie"), "amelie");
+        assert_eq!(normalize_title("WALL·E"), "wall e");
+        assert_eq!(normalize_title("Fast & Furious"), "fast and furious");
+        assert_eq!(
+            normalize_title("Spider-Man: Into the Spider-Verse"),
+            "spider man into the spider verse"
+        );
+        assert_eq!(normalize_title("Schindler's List"), "schindlers list");
+        assert_eq!(
+            normalize_title("  Once Upon a Time… in Hollywood "),
+            "once upon a time in hollywood"
+        );
+    }
+
+    #[test]
+    fn keeps_non_latin_scripts() {
+        assert_eq!(normalize_title("七人の侍"), "七人の侍");
+    }
+
+    #[test]
+    fn lookup_key_prefers_ids() {
+        assert_eq!(
+            lookup_key("Dune", Some(2021), None, Some(438631)),
+            "tmdb:438631"
+        );
+        assert_eq!(
+            lookup_key("Dune", Some(2021), Some("tt1160419"), None),
+            "imdb:tt1160419"
+        );
+        assert_eq!(
+            lookup_key("Dune", Some(1984), None, None),
+            "title:dune|1984"
+        );
+        assert_ne!(
+            lookup_key("Dune", Some(1984), None, None),
+            lookup_key("Dune", Some(2021), None, None)
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! From an export row to an [`Outcome`]: ids first, then a scored title
+//! search, then TV miniseries; every TMDB answer cached across sessions in the
+//! database and concurrent identical lookups coalesced into one call.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use dashmap::DashMap;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use tokio::sync::OnceCell;
+
+use super::enrichment::{Enrichment, Outcome};
+use super::matcher::{KEPT_CANDIDATES, Scored, Wanted, best, rank_movies, rank_tv};
+use crate::model::Candidate;
+use crate::store::entities::movie;
+use crate::store::{Db, cache};
+use crate::tmdb::{TmdbClient, TmdbError};
+
+/// The facts of an export row that drive its lookup.
+#[derive(Clone, Debug)]
+pub struct Film {
+    /// The film's lookup key (see `normalize::lookup_key`).
+    pub lookup_key: String,
+    /// Title as written.
+    pub title: String,
+    /// Year as written.
+    pub year: Option<i32>,
+    /// IMDb id from the export.
+    pub imdb_id: Option<String>,
+    /// TMDB id from the export or a manual fix.
+    pub tmdb_id: Option<i64>,
+}
+
+impl From<movie::Model> for Film {
+    fn from(m: movie::Model) -> Self {
+        Self {
+            lookup_key: m.lookup_key,
+            title: m.title,
+            year: m.year,
+            imdb_id: m.imdb_id,
+            tmdb_id: m.tmdb_id,
+        }
+    }
+}
+
+/// Which TMDB record a film resolved to, or the candidates when none fits.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Resolution {
+    Matched {
+        tmdb_id: i64,
+        media_type: String,
+        confidence: f64,
+    },
+    Unmatched {
+        candidates: Vec<Candidate>,
+    },
+}
+
+/// Looks films up on TMDB through the shared cache.
+pub struct Resolver {
+    tmdb: TmdbClient,
+    db: Db,
+    ttl: Duration,
+    flights: DashMap<String, Arc<OnceCell<String>>>,
+}
+
+impl Resolver {
+    /// A resolver using `tmdb`, caching in `db` for `ttl`.
+    pub fn new(tmdb: TmdbClient, db: Db, ttl: Duration) -> Self {
+        Self {
+            tmdb,
+            db,
+            ttl,
+            flights: DashMap::new(),
+        }
+    }
+
+    /// The TMDB client, shared with the API for manual fixes.
+    pub fn tmdb(&self) -> &TmdbClient {
+        &self.tmdb
+    }
+
+    /// Looks a film up; TMDB failures after every retry become `Failed`.
+    pub async fn lookup(&self, film: &Film) -> Outcome {
+        match self.try_lookup(film).await {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                tracing::warn!(key = %film.lookup_key, error = %err, "lookup failed");
+                Outcome::Failed(format!("TMDB lookup failed: {err}"))
+            }
+        }
+    }
+
+    async fn try_lookup(&self, film: &Film) -> Result<Outcome, TmdbError> {
+        let resolution = if let Some(id) = film.lookup_key.strip_prefix("tv:") {
+            let tmdb_id = id.parse().unwrap_or_default();
+            Resolution::Matched {
+                tmdb_id,
+                media_type: "tv".into(),
+                confidence: 1.0,
+            }
+        } else if let Some(tmdb_id) = film
+            .tmdb_id
+            .filter(|_| film.lookup_key.starts_with("tmdb:"))
+        {
+            Resolution::Matched {
+                tmdb_id,
+                media_type: "movie".into(),
+                confidence: 1.0,
+            }
+        } else {
+            let key = format!("resolve:{}", film.lookup_key);
+            self.cached(&key, || self.resolve(film)).await?
+        };
+        match resolution {
+            Resolution::Matched {
+                tmdb_id,
+                media_type,
+                confidence,
+            } => Ok(match self.details(&media_type, tmdb_id).await? {
+                Some(enrichment) => Outcome::Enriched(Box::new(enrichment), confidence),
+                None => Outcome::Unmatched(Vec::new()),
+            }),
+            Resolution::Unmatched { candidates } => Ok(Outcome::Unmatched(candidates)),
+        }
+    }
+
+    /// The enrichment of one TMDB record, cached; None when TMDB has no such id.
+    pub async fn details(
+        &self,
+        media_type: &str,
+        tmdb_id: i64,
+    ) -> Result<Option<Enrichment>, TmdbError> {
+        let key = format!("{media_type}:{tmdb_id}");
+        self.cached(&key, || async {
+            Ok(if media_type == "tv" {
+                self.tmdb.tv_details(tmdb_id).await?.map(Enrichment::from)
+            } else {
+                self.tmdb
+                    .movie_details(tmdb_id)
+                    .await?
+                    .map(Enrichment::from)
+            })
+        })
+        .await
+    }
+
+    async fn resolve(&self, film: &Film) -> Result<Resolution, TmdbError> {
+        if let Some(imdb_id) = &film.imdb_id {
+            let found = self.tmdb.find_by_imdb(imdb_id).await?;
+            if let Some(m) = found.movie_results.first() {
+                return Ok(matched(m.id, "movie", 1.0));
+            }
+            if let Some(t) = found.tv_results.first() {
+                return Ok(matched(t.id, "tv", 1.0));
+            }
+        }
+        let wanted = Wanted {
+            title: &film.title,
+            year: film.year,
+        };
+        let mut pool: Vec<Scored> = Vec::new();
+
+        // One search without the year finds remakes and year-off-by-one
+        // releases alike; scoring picks among them.
+        let page = self.tmdb.search_movie(&film.title, None).await?;
+        let crowded = page.total_results as usize > page.results.len();
+        if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
+            return Ok(found);
+        }
+        // A common title may hide the film beyond the first page.
+        if crowded && film.year.is_some() {
+            let page = self.tmdb.search_movie(&film.title, film.year).await?;
+            if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
+                return Ok(found);
+            }
+        }
+        for variant in title_variants(&film.title) {
+            let page = self.tmdb.search_movie(&variant, None).await?;
+            if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
+                return Ok(found);
+            }
+        }
+        // Letterboxd also lists TV miniseries; try them when no film fits.
+        let shows = self.tmdb.search_tv(&film.title, None).await?;
+        if let Some(found) = self.take_best(rank_tv(&wanted, &shows.results), &mut pool) {
+            return Ok(found);
+        }
+        pool.sort_by(|a, b| b.candidate.score.total_cmp(&a.candidate.score));
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for scored in pool {
+            if candidates.len() == KEPT_CANDIDATES {
+                break;
+            }
+            if !candidates
+                .iter()
+                .any(|c| c.tmdb_id == scored.candidate.tmdb_id)
+            {
+                candidates.push(scored.candidate);
+            }
+        }
+        Ok(Resolution::Unmatched { candidates })
+    }
+
+    fn take_best(&self, ranked: Vec<Scored>, pool: &mut Vec<Scored>) -> Option<Resolution> {
+        if let Some(top) = best(&ranked) {
+            let c = &top.candidate;
+            return Some(matched(c.tmdb_id, &c.media_type, c.score));
+        }
+        pool.extend(ranked);
+        None
+    }
+
+    /// Reads `key` from the cache, or computes it once however many tasks ask
+    /// at the same time, and stores the answer.
+    async fn cached<T, F, Fut>(&self, key: &str, fetch: F) -> Result<T, TmdbError>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, TmdbError>>,
+    {
+        if let Some(value) = self.read_cache(key).await {
+            return Ok(value);
+        }
+        let cell = self.flights.entry(key.to_owned()).or_default().clone();
+        let result = cell
+            .get_or_try_init(|| async {
+                // Another task may have finished this key between our read and now.
+                if let Some(body) = self.read_cache_raw(key).await {
+                    return Ok(body);
+                }
+                let value = fetch().await?;
+                let body = serde_json::to_string(&value).expect("cache values serialise");
+                if let Err(err) = cache::put(&self.db, key, &body).await {
+                    tracing::warn!(%key, error = %err, "could not write the TMDB cache");
+                }
+                Ok::<_, TmdbError>(body)
+            })
+            .await
+            .cloned();
+        self.flights.remove_if(key, |_, c| Arc::ptr_eq(c, &cell));
+        let body = result?;
+        serde_json::from_str(&body).map_err(|err| TmdbError::Malformed {
+            message: format!("cached answer unreadable: {err}"),
+            attempts: 0,
+        })
+    }
+
+    async fn read_cache<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let body = self.read_cache_raw(key).await?;
+        serde_json::from_str(&body).ok()
+    }
+
+    async fn read_cache_raw(&self, key: &str) -> Option<String> {
+        let ttl = chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::MAX);
+        let since = Utc::now().checked_sub_signed(ttl).unwrap_or_default();
+        match cache::get_fresh(&self.db, key, since).await {
+            Ok(hit) => hit,
+            Err(err) => {
+                tracing::warn!(%key, error = %err, "could not read the TMDB cache");
+                None
+            }
+        }
+    }
+}
+
+fn matched(tmdb_id: i64, media_type: &str, confidence: f64) -> Resolution {
+    Resolution::Matched {
+        tmdb_id,
+        media_type: media_type.to_owned(),
+        confidence,
+    }
+}
+
+/// Other spellings worth one more search: `&` and "and" swapped.
+fn title_variants(title: &str) -> Vec<String> {
+    let mut variants = Vec::new();
+    if title.contains('&') {
+        variants.push(title.replace('&', "and"));
+    } else if title.contains(" and ") {
+        variants.push(title.replace(" and ", " & "));
+    }
+    variants
+}

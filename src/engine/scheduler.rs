@@ -1,0 +1,151 @@
+//! The scheduler: a sliding window of concurrent lookups, fair between
+//! sessions (round robin: a 50-film upload is not stuck behind a 10 000-film
+//! one), one lookup per distinct film per session.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::commit::Finished;
+use super::resolver::{Film, Resolver};
+use crate::store::work::{self, PendingFilm};
+use crate::store::{Db, StoreError};
+
+/// How often an idle engine looks for work it was not told about.
+const IDLE_REFRESH: Duration = Duration::from_secs(2);
+
+type FilmKey = (String, String);
+
+/// Pending films, one queue per session, served in turn.
+#[derive(Default)]
+struct RoundRobin {
+    sessions: VecDeque<VecDeque<PendingFilm>>,
+}
+
+impl RoundRobin {
+    fn rebuild(order: &[String], films: Vec<PendingFilm>, in_flight: &HashSet<FilmKey>) -> Self {
+        let mut per_session: Vec<VecDeque<PendingFilm>> =
+            order.iter().map(|_| VecDeque::new()).collect();
+        for film in films {
+            if in_flight.contains(&(film.session_id.clone(), film.lookup_key.clone())) {
+                continue;
+            }
+            if let Some(i) = order.iter().position(|id| *id == film.session_id) {
+                per_session[i].push_back(film);
+            }
+        }
+        Self {
+            sessions: per_session.into_iter().filter(|q| !q.is_empty()).collect(),
+        }
+    }
+
+    fn next(&mut self) -> Option<PendingFilm> {
+        let mut queue = self.sessions.pop_front()?;
+        let film = queue.pop_front();
+        if !queue.is_empty() {
+            self.sessions.push_back(queue);
+        }
+        film
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+    }
+}
+
+/// The scheduler's moving parts.
+pub struct Scheduler {
+    /// The database.
+    pub db: Db,
+    /// Looks films up.
+    pub resolver: Arc<Resolver>,
+    /// Where finished lookups go to be committed.
+    pub commits: mpsc::Sender<Finished>,
+    /// Poked when new work may exist.
+    pub wake: Arc<Notify>,
+    /// Stops the loop.
+    pub cancel: CancellationToken,
+    /// Most lookups in flight at once.
+    pub window: usize,
+}
+
+impl Scheduler {
+    /// Runs until cancelled; unfinished lookups stay pending for the next start.
+    pub async fn run(self) {
+        let mut jobs: JoinSet<FilmKey> = JoinSet::new();
+        let mut in_flight: HashSet<FilmKey> = HashSet::new();
+        let mut queue = RoundRobin::default();
+        let mut dirty = true;
+        loop {
+            if dirty {
+                match self.refresh(&in_flight).await {
+                    Ok(fresh) => {
+                        queue = fresh;
+                        dirty = false;
+                    }
+                    Err(err) => tracing::error!(error = %err, "could not read pending work"),
+                }
+            }
+            while jobs.len() < self.window {
+                let Some(film) = queue.next() else { break };
+                let key = (film.session_id.clone(), film.lookup_key.clone());
+                in_flight.insert(key.clone());
+                jobs.spawn(self.job(film, key));
+            }
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => break,
+                Some(done) = jobs.join_next(), if !jobs.is_empty() => {
+                    if let Ok(key) = done {
+                        in_flight.remove(&key);
+                    }
+                    if queue.is_empty() {
+                        dirty = true;
+                    }
+                }
+                _ = self.wake.notified() => dirty = true,
+                _ = tokio::time::sleep(IDLE_REFRESH), if jobs.is_empty() => dirty = true,
+            }
+        }
+        jobs.shutdown().await;
+    }
+
+    async fn refresh(&self, in_flight: &HashSet<FilmKey>) -> Result<RoundRobin, StoreError> {
+        let order = work::sessions_in_order(&self.db).await?;
+        let films = work::pending_films(&self.db).await?;
+        Ok(RoundRobin::rebuild(&order, films, in_flight))
+    }
+
+    fn job(&self, film: PendingFilm, key: FilmKey) -> impl Future<Output = FilmKey> + use<> {
+        let db = self.db.clone();
+        let resolver = self.resolver.clone();
+        let commits = self.commits.clone();
+        async move {
+            let row = match work::movie(&db, film.first_id).await {
+                Ok(Some(row)) => row,
+                Ok(None) => return key, // deleted meanwhile
+                Err(err) => {
+                    tracing::error!(error = %err, "could not read a pending film");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    return key;
+                }
+            };
+            let outcome = resolver.lookup(&Film::from(row)).await;
+            let (ack, committed) = oneshot::channel();
+            let finished = Finished {
+                session_id: film.session_id,
+                lookup_key: film.lookup_key,
+                outcome,
+                ack,
+            };
+            if commits.send(finished).await.is_ok() {
+                let _ = committed.await;
+            }
+            key
+        }
+    }
+}

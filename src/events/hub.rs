@@ -1,0 +1,56 @@
+//! The in-process fan-out: a `DashMap` from session id to a broadcast channel,
+//! published to after each commit.
+
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use tokio::sync::broadcast;
+
+use super::Event;
+
+/// How many events a subscriber may fall behind before it lags and is
+/// resynchronised from the log; bounds memory per session.
+const CHANNEL_CAPACITY: usize = 1024;
+
+/// Session id → broadcast sender; channels are created on demand.
+#[derive(Clone, Default)]
+pub struct Hub {
+    channels: Arc<DashMap<String, broadcast::Sender<Arc<Event>>>>,
+}
+
+impl Hub {
+    /// An empty hub.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Subscribes to a session's live events.
+    pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Event>> {
+        self.channels
+            .entry(session_id.to_owned())
+            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
+            .subscribe()
+    }
+
+    /// Publishes committed events; a session nobody listens to costs nothing.
+    pub fn publish(&self, session_id: &str, events: impl IntoIterator<Item = Arc<Event>>) {
+        let Some(sender) = self.channels.get(session_id).map(|s| s.clone()) else {
+            return;
+        };
+        let mut completed = false;
+        for event in events {
+            completed |= matches!(*event, Event::Completed { .. });
+            // An error only means nobody is subscribed right now.
+            let _ = sender.send(event);
+        }
+        if completed || sender.receiver_count() == 0 {
+            self.channels
+                .remove_if(session_id, |_, s| s.receiver_count() == 0);
+        }
+    }
+
+    /// Number of sessions with a live channel.
+    pub fn channels(&self) -> usize {
+        self.channels.len()
+    }
+}

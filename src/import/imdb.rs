@@ -1,0 +1,141 @@
+//! IMDb's ratings and watchlist exports. Both carry Const (the `tt…` id) and
+//! Title; ratings are on a 1–10 scale, halved to Letterboxd's 0.5–5.
+
+use super::ImportedMovie;
+use super::error::{ImportError, RowError};
+use super::table::{self, Header, Record, Table};
+use super::values;
+
+/// Whether a header is an IMDb export's: Const and Title, plus a column only
+/// IMDb writes (a generic CSV may well have Const and Title alone).
+pub fn is_imdb(header: &Header) -> bool {
+    header.has("const")
+        && header.has("title")
+        && ["your rating", "date rated", "title type", "imdb rating"]
+            .iter()
+            .any(|c| header.has(c))
+}
+
+/// Column positions of an IMDb export.
+struct Columns {
+    title: usize,
+    original_title: Option<usize>,
+    year: Option<usize>,
+    release_date: Option<usize>,
+    id: Option<usize>,
+    url: Option<usize>,
+    rating: Option<usize>,
+    date_rated: Option<usize>,
+}
+
+impl Columns {
+    fn of(header: &Header) -> Option<Self> {
+        Some(Self {
+            title: header.find(&["title"])?,
+            original_title: header.find(&["original title"]),
+            year: header.find(&["year"]),
+            release_date: header.find(&["release date"]),
+            id: header.find(&["const"]),
+            url: header.find(&["url"]),
+            rating: header.find(&["your rating"]),
+            date_rated: header.find(&["date rated"]),
+        })
+    }
+
+    fn movie(&self, record: &Record, header: &Header) -> Result<ImportedMovie, RowError> {
+        Ok(ImportedMovie {
+            // An empty Title with an Original Title still names the film.
+            title: table::title(record, header, self.title, self.original_title)?,
+            year: values::year(record.get(self.year))
+                .or_else(|| values::year(record.get(self.release_date))),
+            letterboxd_uri: None,
+            imdb_id: values::imdb_id(record.get(self.id))
+                .or_else(|| values::imdb_id(record.get(self.url))),
+            tmdb_id: None,
+            watched_date: values::date(record.get(self.date_rated)),
+            rating: values::rating(record.get(self.rating), 10.0).map(|r| r / 2.0),
+            rewatch: 0,
+        })
+    }
+}
+
+/// Reads the rows after an IMDb header.
+pub fn read(
+    table: &mut Table<'_>,
+    header: &Header,
+    max_rows: usize,
+) -> Result<Vec<ImportedMovie>, ImportError> {
+    let columns = Columns::of(header).ok_or_else(|| ImportError::UnrecognisedColumns {
+        found: header.names(),
+    })?;
+    table::read_rows(table, header, max_rows, |record| {
+        columns.movie(record, header)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<ImportedMovie>, ImportError> {
+        let mut table = Table::new(text);
+        let header = table::read_header(&mut table)?;
+        assert!(is_imdb(&header));
+        read(&mut table, &header, 100)
+    }
+
+    #[test]
+    fn ratings_export() {
+        let text = "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,\
+            Runtime (mins),Year,Genres,Num Votes,Release Date,Directors\n\
+            tt0047478,10,2023-03-04,Seven Samurai,Shichinin no samurai,\
+            https://www.imdb.com/title/tt0047478/,Movie,8.6,207,1954,\"Action, Drama\",364000,\
+            1954-04-26,Akira Kurosawa\n\
+            tt15239678,7,2024-03-02,Dune: Part Two,,https://www.imdb.com/title/tt15239678/,Movie,\
+            8.5,166,,\"Action, Adventure\",600000,2024-02-27,Denis Villeneuve\n";
+        let movies = parse(text).unwrap();
+        assert_eq!(movies[0].title, "Seven Samurai");
+        assert_eq!(movies[0].imdb_id.as_deref(), Some("tt0047478"));
+        assert_eq!(movies[0].rating, Some(5.0));
+        assert_eq!(movies[0].watched_date.as_deref(), Some("2023-03-04"));
+        assert_eq!(movies[1].rating, Some(3.5));
+        assert_eq!(
+            movies[1].year,
+            Some(2024),
+            "Release Date stands in for a missing Year"
+        );
+    }
+
+    #[test]
+    fn old_watchlist_without_original_title() {
+        let text = "Position,Const,Created,Modified,Description,Title,URL,Title Type,IMDb Rating,\
+            Runtime (mins),Year,Genres,Num Votes,Release Date,Directors,Your Rating,Date Rated\n\
+            1,bad-id,2020-01-01,2020-01-01,,Chernobyl,https://www.imdb.com/title/tt7366338/,\
+            TV Mini Series,9.3,330,2019,Drama,900000,2019-05-06,,,\n";
+        let movie = parse(text).unwrap().remove(0);
+        assert_eq!(
+            movie.imdb_id.as_deref(),
+            Some("tt7366338"),
+            "taken from the URL"
+        );
+        assert_eq!((movie.rating, movie.watched_date), (None, None));
+    }
+
+    #[test]
+    fn original_title_stands_in_for_an_empty_title() {
+        let text = "Const,Your Rating,Title,Original Title,Year\n\
+            tt0047478,9,,七人の侍,1954\n\
+            tt0000001,9,,,1954\n";
+        let Err(ImportError::Malformed { errors }) = parse(text) else {
+            panic!()
+        };
+        assert_eq!(
+            (errors[0].row, errors[0].column.as_deref()),
+            (Some(3), Some("Title"))
+        );
+        let movie = parse(&text[..text.rfind("tt0000001").unwrap()])
+            .unwrap()
+            .remove(0);
+        assert_eq!(movie.title, "七人の侍");
+    }
+}

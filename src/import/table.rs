@@ -1,0 +1,449 @@
+//! CSV records with the line each starts on, the header row, and the loop
+//! that reads data rows under the row limit while collecting row errors.
+
+use super::error::{ImportError, MAX_ROW_ERRORS, RowError};
+use super::text::LineCounter;
+
+/// One CSV record and the 1-based line of the file where it starts.
+#[derive(Debug)]
+pub struct Record {
+    /// Line where the record starts.
+    pub line: u64,
+    fields: csv::StringRecord,
+}
+
+impl Record {
+    /// The trimmed cell at `column`, or `""` when the column is absent or the row short.
+    pub fn get(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|i| self.fields.get(i))
+            .map_or("", str::trim)
+    }
+
+    /// Number of fields in the record.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Every cell, trimmed.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(str::trim)
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells().all(str::is_empty)
+    }
+}
+
+/// A CSV reader over decoded text that numbers records by line and skips
+/// blank rows (spreadsheets leave `,,,` lines behind).
+pub struct Table<'a> {
+    text: &'a str,
+    reader: csv::Reader<&'a [u8]>,
+    delimiter: u8,
+    lines: LineCounter<'a>,
+    last: Option<(usize, u64)>,
+    finished: bool,
+}
+
+impl<'a> Table<'a> {
+    /// A table whose delimiter is sniffed from the first line.
+    pub fn new(text: &'a str) -> Self {
+        Self::with_delimiter(text, sniff_delimiter(text))
+    }
+
+    /// A table with a known delimiter.
+    pub fn with_delimiter(text: &'a str, delimiter: u8) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let lines = LineCounter::new(text.as_bytes());
+        Self {
+            text,
+            reader,
+            delimiter,
+            lines,
+            last: None,
+            finished: false,
+        }
+    }
+
+    /// The next non-blank record; at the end, an error if the last record
+    /// opened a quote it never closed (the CSV reader accepts that silently,
+    /// swallowing the rest of the file into one cell).
+    pub fn next_record(&mut self) -> Result<Option<Record>, RowError> {
+        let mut fields = csv::StringRecord::new();
+        while !self.finished {
+            let from = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+            match self.reader.read_record(&mut fields) {
+                Ok(true) => {
+                    // The reader's position may sit on line breaks it skips before the record.
+                    let start = self.skip_line_breaks(from);
+                    let line = self.lines.line_at(start);
+                    self.last = Some((start, line));
+                    let record = Record {
+                        line,
+                        fields: std::mem::take(&mut fields),
+                    };
+                    if !record.is_blank() {
+                        return Ok(Some(record));
+                    }
+                }
+                Ok(false) => {
+                    self.finished = true;
+                    if let Some((start, line)) = self.last
+                        && ends_inside_quotes(&self.text.as_bytes()[start..], self.delimiter)
+                    {
+                        return Err(RowError::row(line, "a quoted field is never closed"));
+                    }
+                }
+                Err(err) => {
+                    self.finished = true;
+                    let line = self.lines.line_at(from);
+                    return Err(RowError::row(line, format!("unreadable CSV: {err}")));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn skip_line_breaks(&self, from: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let skipped = bytes.get(from..).unwrap_or_default();
+        from + skipped
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count()
+    }
+}
+
+/// The delimiter that occurs most often outside quotes in the first line:
+/// `,` unless the file is clearly `;`- or tab-separated.
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or_default();
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for byte in first.bytes() {
+        match byte {
+            b'"' => quoted = !quoted,
+            _ if quoted => {}
+            _ => counts
+                .iter_mut()
+                .filter(|(d, _)| *d == byte)
+                .for_each(|(_, n)| *n += 1),
+        }
+    }
+    // Ties keep the earlier, so a header without any delimiter reads as comma-separated.
+    counts
+        .iter()
+        .fold((b',', 0), |best, &c| if c.1 > best.1 { c } else { best })
+        .0
+}
+
+/// Whether the raw text of a record ends inside a quoted field, following
+/// the CSV reader's rules: a quote opens a field only at its start, and `""`
+/// inside a quoted field is a literal quote.
+fn ends_inside_quotes(raw: &[u8], delimiter: u8) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    for &byte in raw {
+        state = match (state, byte) {
+            (State::FieldStart, b'"') => State::Quoted,
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, b'\n' | b'\r') => State::FieldStart,
+            (_, byte) if byte == delimiter => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    state == State::Quoted
+}
+
+/// The header row: names as written, and normalised keys to match on.
+pub struct Header {
+    /// Line of the file holding the header.
+    pub line: u64,
+    names: Vec<String>,
+    keys: Vec<String>,
+}
+
+impl Header {
+    /// The header made of a record's cells.
+    pub fn new(record: &Record) -> Self {
+        let names: Vec<String> = record.cells().map(str::to_owned).collect();
+        let keys = names.iter().map(|name| normalise(name)).collect();
+        Self {
+            line: record.line,
+            names,
+            keys,
+        }
+    }
+
+    /// Index of the first column matching any alias, in alias order (aliases
+    /// are given normalised: lowercase, words separated by single spaces).
+    pub fn find(&self, aliases: &[&str]) -> Option<usize> {
+        aliases
+            .iter()
+            .find_map(|alias| self.keys.iter().position(|key| key == alias))
+    }
+
+    /// Whether a column matches the alias.
+    pub fn has(&self, alias: &str) -> bool {
+        self.find(&[alias]).is_some()
+    }
+
+    /// The column's name as written in the file.
+    pub fn name(&self, column: usize) -> &str {
+        self.names.get(column).map_or("", String::as_str)
+    }
+
+    /// Every non-empty column name as written.
+    pub fn names(&self) -> Vec<String> {
+        self.names
+            .iter()
+            .filter(|name| !name.is_empty())
+            .cloned()
+            .collect()
+    }
+
+    /// Rejects a row with more non-empty fields than the header has columns,
+    /// the mark of an unquoted delimiter inside a cell. Short rows are fine:
+    /// their missing cells are empty.
+    fn check_width(&self, record: &Record) -> Result<(), RowError> {
+        let extra = record
+            .cells()
+            .skip(self.names.len())
+            .any(|cell| !cell.is_empty());
+        if !extra {
+            return Ok(());
+        }
+        Err(RowError::row(
+            record.line,
+            format!(
+                "the row has {} fields but the header has {}; quote cells that contain the delimiter",
+                record.len(),
+                self.names.len()
+            ),
+        ))
+    }
+}
+
+/// `Release_Year` → `release year`: lowercase, `_`/`-` as spaces, spaces collapsed.
+fn normalise(name: &str) -> String {
+    let spaced = name.to_lowercase().replace(['_', '-'], " ");
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads the first non-blank record as the header; `Empty` when there is none.
+pub fn read_header(table: &mut Table<'_>) -> Result<Header, ImportError> {
+    match table.next_record() {
+        Ok(Some(record)) => Ok(Header::new(&record)),
+        Ok(None) => Err(ImportError::Empty),
+        Err(err) => Err(ImportError::malformed(err)),
+    }
+}
+
+/// Maps every data row after the header, stopping as soon as the row limit
+/// is passed or [`MAX_ROW_ERRORS`] rows are at fault.
+pub fn read_rows<T>(
+    table: &mut Table<'_>,
+    header: &Header,
+    max_rows: usize,
+    mut map: impl FnMut(&Record) -> Result<T, RowError>,
+) -> Result<Vec<T>, ImportError> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut count = 0usize;
+    while errors.len() < MAX_ROW_ERRORS {
+        let record = match table.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(err) => {
+                errors.push(err);
+                break;
+            }
+        };
+        count += 1;
+        if count > max_rows {
+            return Err(ImportError::TooManyRows { limit: max_rows });
+        }
+        match header.check_width(&record).and_then(|()| map(&record)) {
+            Ok(row) => rows.push(row),
+            Err(err) => errors.push(err),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Malformed { errors });
+    }
+    if rows.is_empty() {
+        return Err(ImportError::HeaderOnly);
+    }
+    Ok(rows)
+}
+
+/// The row's title from `column`, else from `fallback` (an original-title
+/// column); when both are empty, the row error names `column`.
+pub fn title(
+    record: &Record,
+    header: &Header,
+    column: usize,
+    fallback: Option<usize>,
+) -> Result<String, RowError> {
+    let found = [Some(column), fallback]
+        .into_iter()
+        .map(|c| record.get(c))
+        .find(|t| !t.is_empty());
+    found.map(str::to_owned).ok_or_else(|| {
+        let name = header.name(column);
+        RowError::cell(
+            record.line,
+            name,
+            format!("the {name} column is empty: every film needs a title"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Vec<(u64, Vec<String>)> {
+        let mut table = Table::new(text);
+        let mut out = Vec::new();
+        while let Some(record) = table.next_record().unwrap() {
+            out.push((record.line, record.cells().map(str::to_owned).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_records_by_their_first_line_with_crlf_blank_lines_and_multiline_cells() {
+        let text = "Name,Year\r\n\r\nAlien,1979\r\n\"Multi\r\nline\",2000\r\n,\r\nHeat,1995";
+        let got = records(text);
+        let lines: Vec<u64> = got.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 3, 4, 7]);
+        assert_eq!(got[2].1[0], "Multi\r\nline");
+    }
+
+    #[test]
+    fn quoted_cells_keep_delimiters_and_quotes() {
+        let got = records(
+            "Title,Year\n\"Crouching Tiger, Hidden Dragon\",2000\n\"The \"\"Burbs\"\"\",1989\n",
+        );
+        assert_eq!(got[1].1, ["Crouching Tiger, Hidden Dragon", "2000"]);
+        assert_eq!(got[2].1, ["The \"Burbs\"", "1989"]);
+    }
+
+    #[test]
+    fn sniffs_semicolons_and_tabs() {
+        assert_eq!(
+            records("Titel;Year\nAmélie;2001\n")[1].1,
+            ["Amélie", "2001"]
+        );
+        assert_eq!(records("title\tyear\nHeat\t1995\n")[1].1, ["Heat", "1995"]);
+        assert_eq!(sniff_delimiter("\"a;b\",c\n"), b',');
+        assert_eq!(sniff_delimiter("Letterboxd list export v7\n"), b',');
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_its_record() {
+        let mut table = Table::new("Name,Year\nAlien,1979\n\"Heat,1995\nBrazil,1985\n");
+        assert!(table.next_record().unwrap().is_some());
+        assert!(table.next_record().unwrap().is_some());
+        assert!(table.next_record().unwrap().is_some());
+        let err = table.next_record().unwrap_err();
+        assert_eq!(err.row, Some(3));
+        assert!(table.next_record().unwrap().is_none());
+    }
+
+    #[test]
+    fn closed_quotes_are_not_flagged() {
+        assert!(!ends_inside_quotes(b"\"a \"\"b\"\"\",c\n", b','));
+        assert!(!ends_inside_quotes(b"5'10\" tall,c\n", b','));
+        assert!(ends_inside_quotes(b"x,\"open \"\" still\n", b','));
+        assert!(ends_inside_quotes(b"x;\"open\n", b';'));
+    }
+
+    #[test]
+    fn header_matching_is_normalised() {
+        let mut table = Table::new(" Release_Year , FILM-Title ,\n");
+        let header = read_header(&mut table).unwrap();
+        assert_eq!(header.find(&["film title"]), Some(1));
+        assert!(header.has("release year"));
+        assert_eq!(header.names(), ["Release_Year", "FILM-Title"]);
+    }
+
+    fn read_all(text: &str, max_rows: usize) -> Result<Vec<String>, ImportError> {
+        let mut table = Table::new(text);
+        let header = read_header(&mut table)?;
+        read_rows(&mut table, &header, max_rows, |r| {
+            title(r, &header, 0, None)
+        })
+    }
+
+    #[test]
+    fn rows_over_the_limit_stop_the_read() {
+        assert!(matches!(
+            read_all("T\na\nb\nc\n", 2),
+            Err(ImportError::TooManyRows { limit: 2 })
+        ));
+        assert_eq!(read_all("T\na\nb\n", 2).unwrap(), ["a", "b"]);
+    }
+
+    #[test]
+    fn row_errors_stop_at_ten() {
+        let mut text = String::from("Title,Year\n");
+        for _ in 0..30 {
+            text.push_str(",1999\n");
+        }
+        let Err(ImportError::Malformed { errors }) = read_all(&text, 100) else {
+            panic!()
+        };
+        assert_eq!(errors.len(), MAX_ROW_ERRORS);
+        assert_eq!(
+            errors[0],
+            RowError::cell(2, "Title", errors[0].message.clone())
+        );
+        assert_eq!(errors[9].row, Some(11));
+    }
+
+    #[test]
+    fn wide_rows_are_malformed_and_short_rows_are_not() {
+        let Err(ImportError::Malformed { errors }) =
+            read_all("Title,Year\nCrouching Tiger, Hidden Dragon,2000\n", 9)
+        else {
+            panic!()
+        };
+        assert_eq!(errors[0].row, Some(2));
+        assert!(
+            errors[0].message.contains("3 fields"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(
+            read_all("Title,Year\nAlien\nHeat,1995,\n", 9).unwrap(),
+            ["Alien", "Heat"]
+        );
+    }
+
+    #[test]
+    fn a_header_without_rows_is_header_only() {
+        assert!(matches!(
+            read_all("Title,Year\r\n\r\n,\r\n", 9),
+            Err(ImportError::HeaderOnly)
+        ));
+        assert!(matches!(read_all("\n\n", 9), Err(ImportError::Empty)));
+    }
+}

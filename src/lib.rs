@@ -1,0 +1,12 @@
+//! reelstream turns a movie watch-history export into an enriched, explorable
+//! library, live. See `README.md` and `../shared/SPEC.md`.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod engine;
+pub mod events;
+pub mod import;
+pub mod model;
+pub mod store;
+pub mod tmdb;

@@ -1,0 +1,241 @@
+//! The public shapes of sessions and movies, shared by the HTTP API, the event
+//! streams and the exports, so every channel says the same thing.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+
+use crate::store::entities::{movie, session};
+
+/// Where a session stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, Serialize, Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    /// Some films are still pending.
+    Enriching,
+    /// Every film is enriched, unmatched or failed.
+    Completed,
+}
+
+/// Where a film stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, Serialize, Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum MovieStatus {
+    /// Waiting for its TMDB lookup.
+    Pending,
+    /// Matched and enriched from TMDB.
+    Enriched,
+    /// No acceptable TMDB candidate; see `candidates`.
+    Unmatched,
+    /// TMDB kept failing; see `error`.
+    Failed,
+}
+
+impl MovieStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Enriched => "enriched",
+            Self::Unmatched => "unmatched",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "enriched" => Self::Enriched,
+            "unmatched" => Self::Unmatched,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+}
+
+/// An upload and the progress of its enrichment.
+#[derive(Clone, Debug, Object, Serialize, Deserialize)]
+#[oai(example)]
+pub struct Session {
+    /// Session id (UUID).
+    pub id: String,
+    /// `enriching` until every film is final, then `completed`.
+    pub status: SessionStatus,
+    /// The detected input format, e.g. `letterboxd_watched`, `letterboxd_zip`, `imdb`, `generic`.
+    pub source_format: String,
+    /// Number of film rows in the session.
+    pub total_movies: i64,
+    /// Rows in a final state (enriched + unmatched + failed).
+    pub processed_count: i64,
+    /// Rows matched and enriched.
+    pub enriched_count: i64,
+    /// Rows with no acceptable match.
+    pub unmatched_count: i64,
+    /// Rows whose lookup failed after every retry.
+    pub failed_count: i64,
+    /// When the upload was accepted.
+    pub created_at: DateTime<Utc>,
+    /// When a counter last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When the last film became final.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+impl poem_openapi::types::Example for Session {
+    fn example() -> Self {
+        let at = DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        Self {
+            id: "5f0c3a52-8a1e-4d1b-9c1e-2f6f1e0b7a10".into(),
+            status: SessionStatus::Enriching,
+            source_format: "letterboxd_watched".into(),
+            total_movies: 120,
+            processed_count: 48,
+            enriched_count: 45,
+            unmatched_count: 2,
+            failed_count: 1,
+            created_at: at,
+            updated_at: at,
+            completed_at: None,
+        }
+    }
+}
+
+impl From<session::Model> for Session {
+    fn from(m: session::Model) -> Self {
+        Self {
+            status: if m.status == crate::store::sessions::STATUS_COMPLETED {
+                SessionStatus::Completed
+            } else {
+                SessionStatus::Enriching
+            },
+            id: m.id,
+            source_format: m.source_format,
+            total_movies: m.total_movies.into(),
+            processed_count: m.processed_count.into(),
+            enriched_count: m.enriched_count.into(),
+            unmatched_count: m.unmatched_count.into(),
+            failed_count: m.failed_count.into(),
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            completed_at: m.completed_at,
+        }
+    }
+}
+
+/// A TMDB candidate kept for an unmatched film, so a person can pick it.
+#[derive(Clone, Debug, PartialEq, Object, Serialize, Deserialize)]
+pub struct Candidate {
+    /// TMDB id.
+    pub tmdb_id: i64,
+    /// `movie` or `tv`.
+    pub media_type: String,
+    /// TMDB title.
+    pub title: String,
+    /// Title in the original language.
+    pub original_title: Option<String>,
+    /// Year of the primary release.
+    pub year: Option<i32>,
+    /// The matcher's score for this candidate, 0–1.
+    pub score: f64,
+}
+
+/// One film row of a session.
+#[derive(Clone, Debug, Object, Serialize, Deserialize)]
+pub struct Movie {
+    /// Movie id, unique across sessions.
+    pub id: i64,
+    /// 1-based position in the upload.
+    pub row: i64,
+    /// Title as written in the export.
+    pub title: String,
+    /// Year as written in the export.
+    pub year: Option<i32>,
+    /// Letterboxd film URI from the export.
+    pub letterboxd_uri: Option<String>,
+    /// IMDb id (from the export, or from TMDB once enriched).
+    pub imdb_id: Option<String>,
+    /// Last watched date (YYYY-MM-DD).
+    pub watched_date: Option<String>,
+    /// The user's rating on a 0.5–5 scale.
+    pub rating: Option<f64>,
+    /// How many times the film was rewatched.
+    pub rewatch: i64,
+    /// `pending`, `enriched`, `unmatched` or `failed`.
+    pub status: MovieStatus,
+    /// TMDB id once matched.
+    pub tmdb_id: Option<i64>,
+    /// `movie`, or `tv` for a miniseries.
+    pub media_type: Option<String>,
+    /// TMDB title.
+    pub matched_title: Option<String>,
+    /// Title in the original language.
+    pub original_title: Option<String>,
+    /// Primary release date (YYYY-MM-DD).
+    pub release_date: Option<String>,
+    /// Runtime in minutes.
+    pub runtime: Option<i32>,
+    /// Genre names.
+    pub genres: Vec<String>,
+    /// Director names.
+    pub directors: Vec<String>,
+    /// Top-billed cast, at most ten.
+    pub cast: Vec<String>,
+    /// Production countries (ISO 3166-1 codes).
+    pub countries: Vec<String>,
+    /// Original language (ISO 639-1).
+    pub original_language: Option<String>,
+    /// Poster image URL.
+    pub poster_url: Option<String>,
+    /// TMDB's average vote, 0–10.
+    pub vote_average: Option<f64>,
+    /// The matcher's confidence in this match, 0–1.
+    pub match_confidence: Option<f64>,
+    /// Best candidates kept when unmatched.
+    pub candidates: Vec<Candidate>,
+    /// Why the lookup failed.
+    pub error: Option<String>,
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(value: Option<&str>) -> Vec<T> {
+    value
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default()
+}
+
+impl From<movie::Model> for Movie {
+    fn from(m: movie::Model) -> Self {
+        Self {
+            id: m.id,
+            row: m.row.into(),
+            status: MovieStatus::parse(&m.status).unwrap_or(MovieStatus::Pending),
+            genres: json_list(m.genres.as_deref()),
+            directors: json_list(m.directors.as_deref()),
+            cast: json_list(m.cast.as_deref()),
+            countries: json_list(m.countries.as_deref()),
+            candidates: json_list(m.candidates.as_deref()),
+            title: m.title,
+            year: m.year,
+            letterboxd_uri: m.letterboxd_uri,
+            imdb_id: m.imdb_id,
+            watched_date: m.watched_date,
+            rating: m.rating,
+            rewatch: m.rewatch.into(),
+            tmdb_id: m.tmdb_id,
+            media_type: m.media_type,
+            matched_title: m.matched_title,
+            original_title: m.original_title,
+            release_date: m.release_date,
+            runtime: m.runtime,
+            original_language: m.original_language,
+            poster_url: m.poster_url,
+            vote_average: m.vote_average,
+            match_confidence: m.match_confidence,
+            error: m.error,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! An upload and its enrichment progress.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `sessions`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub status: String,
+    pub source_format: String,
+    pub total_movies: i32,
+    pub processed_count: i32,
+    pub enriched_count: i32,
+    pub unmatched_count: i32,
+    pub failed_count: i32,
+    pub last_seq: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub completed_at: Option<DateTimeUtc>,
+}
+
+/// Sessions relate to movies and events through plain queries, not joins.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,38 @@
+//! Movie queries for the API: paged listing by status.
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entities::movie;
+use super::{Db, StoreError};
+
+/// Waiting for a lookup.
+pub const STATUS_PENDING: &str = "pending";
+/// Matched and enriched from TMDB.
+pub const STATUS_ENRICHED: &str = "enriched";
+/// No acceptable TMDB candidate.
+pub const STATUS_UNMATCHED: &str = "unmatched";
+/// TMDB kept failing after every retry.
+pub const STATUS_FAILED: &str = "failed";
+
+/// A page of a session's movies in upload order, with the total that match.
+pub async fn page(
+    db: &Db,
+    session_id: &str,
+    status: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<movie::Model>, u64), StoreError> {
+    let mut query = movie::Entity::find().filter(movie::Column::SessionId.eq(session_id));
+    if let Some(status) = status {
+        query = query.filter(movie::Column::Status.eq(status));
+    }
+    let total = query.clone().count(db.conn()).await?;
+    let items = query
+        .order_by_asc(movie::Column::Row)
+        .order_by_asc(movie::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db.conn())
+        .await?;
+    Ok((items, total))
+}

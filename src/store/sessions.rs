@@ -1,0 +1,133 @@
+//! Session queries: creation with all its movies, reads and deletion.
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+use super::entities::{event, movie, session};
+use super::{Db, StoreError};
+
+/// Session status while films are still being looked up.
+pub const STATUS_ENRICHING: &str = "enriching";
+/// Session status once every film is final.
+pub const STATUS_COMPLETED: &str = "completed";
+
+/// A movie row to insert, as parsed from an upload.
+#[derive(Clone, Debug)]
+pub struct NewMovie {
+    /// 1-based position in the upload.
+    pub row: i32,
+    /// Title as written in the export.
+    pub title: String,
+    /// Year as written in the export, when usable.
+    pub year: Option<i32>,
+    /// Letterboxd film URI.
+    pub letterboxd_uri: Option<String>,
+    /// IMDb id from the export (tt…).
+    pub imdb_id: Option<String>,
+    /// TMDB id from the export.
+    pub tmdb_id: Option<i64>,
+    /// Last watched date, ISO.
+    pub watched_date: Option<String>,
+    /// Rating on a 0.5–5 scale.
+    pub rating: Option<f64>,
+    /// Number of rewatches.
+    pub rewatch: i32,
+    /// Identity of the film for lookups.
+    pub lookup_key: String,
+}
+
+/// SQLite allows 32 766 bound variables per statement; 500 rows × ~12 columns stays well below.
+const INSERT_CHUNK: usize = 500;
+
+/// Creates a session and all its movies (status `pending`) in one transaction.
+pub async fn create(
+    db: &Db,
+    source_format: &str,
+    movies: Vec<NewMovie>,
+) -> Result<session::Model, StoreError> {
+    let now = Utc::now();
+    let model = session::Model {
+        id: uuid::Uuid::new_v4().to_string(),
+        status: if movies.is_empty() {
+            STATUS_COMPLETED
+        } else {
+            STATUS_ENRICHING
+        }
+        .to_owned(),
+        source_format: source_format.to_owned(),
+        total_movies: movies.len() as i32,
+        processed_count: 0,
+        enriched_count: 0,
+        unmatched_count: 0,
+        failed_count: 0,
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+        completed_at: movies.is_empty().then_some(now),
+    };
+    let txn = db.begin_write().await?;
+    session::Entity::insert(session::ActiveModel::from(model.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+    for chunk in movies.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().map(|m| new_movie_row(&model.id, m, now));
+        movie::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> movie::ActiveModel {
+    movie::ActiveModel {
+        session_id: Set(session_id.to_owned()),
+        row: Set(m.row),
+        title: Set(m.title.clone()),
+        year: Set(m.year),
+        letterboxd_uri: Set(m.letterboxd_uri.clone()),
+        watched_date: Set(m.watched_date.clone()),
+        rating: Set(m.rating),
+        rewatch: Set(m.rewatch),
+        lookup_key: Set(m.lookup_key.clone()),
+        status: Set(super::movies::STATUS_PENDING.to_owned()),
+        tmdb_id: Set(m.tmdb_id),
+        imdb_id: Set(m.imdb_id.clone()),
+        attempts: Set(0),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// Reads one session.
+pub async fn get(db: &Db, id: &str) -> Result<Option<session::Model>, StoreError> {
+    Ok(session::Entity::find_by_id(id.to_owned())
+        .one(db.conn())
+        .await?)
+}
+
+/// Deletes a session with its movies and events; false when it did not exist.
+pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
+    let txn = db.begin_write().await?;
+    // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite
+    // only honours when foreign keys are switched on for the connection.
+    movie::Entity::delete_many()
+        .filter(movie::Column::SessionId.eq(id))
+        .exec(&txn)
+        .await?;
+    event::Entity::delete_many()
+        .filter(event::Column::SessionId.eq(id))
+        .exec(&txn)
+        .await?;
+    let result = session::Entity::delete_by_id(id.to_owned())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Counts all sessions; used by tests and metrics.
+pub async fn count(db: &Db) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(session::Entity::find().count(db.conn()).await?)
+}

@@ -1,0 +1,337 @@
+//! The engine's queries: pending work, final states committed with the
+//! session counters and the event log, retries and manual fixes.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{event, movie, session};
+use super::movies::{STATUS_ENRICHED, STATUS_FAILED, STATUS_PENDING, STATUS_UNMATCHED};
+use super::sessions::{STATUS_COMPLETED, STATUS_ENRICHING};
+use super::{Db, StoreError};
+
+/// One distinct film of a session still waiting for its lookup.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct PendingFilm {
+    /// The session.
+    pub session_id: String,
+    /// The film's lookup key within the session.
+    pub lookup_key: String,
+    /// Its first row, whose title and year drive the lookup.
+    pub first_id: i64,
+    /// Position of that row, to keep upload order.
+    pub first_row: i32,
+}
+
+/// Every pending film of every session, grouped by lookup key, in upload order.
+pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
+    Ok(movie::Entity::find()
+        .select_only()
+        .column(movie::Column::SessionId)
+        .column(movie::Column::LookupKey)
+        .column_as(movie::Column::Id.min(), "first_id")
+        .column_as(movie::Column::Row.min(), "first_row")
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .group_by(movie::Column::SessionId)
+        .group_by(movie::Column::LookupKey)
+        .order_by_asc(Expr::col("first_row"))
+        .into_model::<PendingFilm>()
+        .all(db.conn())
+        .await?)
+}
+
+/// The ids of sessions with pending films, oldest first.
+pub async fn sessions_in_order(db: &Db) -> Result<Vec<String>, StoreError> {
+    Ok(session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::Status.eq(STATUS_ENRICHING))
+        .order_by_asc(session::Column::CreatedAt)
+        .into_tuple::<String>()
+        .all(db.conn())
+        .await?)
+}
+
+/// Reads one movie row.
+pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError> {
+    Ok(movie::Entity::find_by_id(id).one(db.conn()).await?)
+}
+
+/// A movie's final state, as the engine decided it.
+#[derive(Clone, Debug, Default)]
+pub struct FinalState {
+    /// `enriched`, `unmatched` or `failed`.
+    pub status: &'static str,
+    /// Set when matched; otherwise the row keeps the id it had.
+    pub tmdb_id: Option<i64>,
+    /// Set when TMDB knows it; otherwise the row keeps the id it had.
+    pub imdb_id: Option<String>,
+    /// `movie` or `tv`.
+    pub media_type: Option<String>,
+    /// TMDB title.
+    pub matched_title: Option<String>,
+    /// Original-language title.
+    pub original_title: Option<String>,
+    /// Primary release date.
+    pub release_date: Option<String>,
+    /// Minutes.
+    pub runtime: Option<i32>,
+    /// JSON array of names.
+    pub genres: Option<String>,
+    /// JSON array of names.
+    pub directors: Option<String>,
+    /// JSON array of names.
+    pub cast: Option<String>,
+    /// JSON array of ISO codes.
+    pub countries: Option<String>,
+    /// ISO 639-1.
+    pub original_language: Option<String>,
+    /// Poster URL.
+    pub poster_url: Option<String>,
+    /// TMDB vote average.
+    pub vote_average: Option<f64>,
+    /// Matcher confidence.
+    pub match_confidence: Option<f64>,
+    /// JSON array of candidates, when unmatched.
+    pub candidates: Option<String>,
+    /// Failure reason.
+    pub error: Option<String>,
+}
+
+/// The pending rows of one film of a session, in the transaction.
+pub async fn pending_rows(
+    txn: &DatabaseTransaction,
+    session_id: &str,
+    lookup_key: &str,
+) -> Result<Vec<movie::Model>, StoreError> {
+    Ok(movie::Entity::find()
+        .filter(movie::Column::SessionId.eq(session_id))
+        .filter(movie::Column::LookupKey.eq(lookup_key))
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .order_by_asc(movie::Column::Row)
+        .all(txn)
+        .await?)
+}
+
+/// Writes a final state onto a pending row and returns the row as committed.
+pub async fn finalize(
+    txn: &DatabaseTransaction,
+    row: movie::Model,
+    state: &FinalState,
+) -> Result<movie::Model, StoreError> {
+    let mut active = row.clone().into_active_model();
+    active.status = Set(state.status.to_owned());
+    if state.tmdb_id.is_some() {
+        active.tmdb_id = Set(state.tmdb_id);
+    }
+    if state.imdb_id.is_some() {
+        active.imdb_id = Set(state.imdb_id.clone());
+    }
+    active.media_type = Set(state.media_type.clone());
+    active.matched_title = Set(state.matched_title.clone());
+    active.original_title = Set(state.original_title.clone());
+    active.release_date = Set(state.release_date.clone());
+    active.runtime = Set(state.runtime);
+    active.genres = Set(state.genres.clone());
+    active.directors = Set(state.directors.clone());
+    active.cast = Set(state.cast.clone());
+    active.countries = Set(state.countries.clone());
+    active.original_language = Set(state.original_language.clone());
+    active.poster_url = Set(state.poster_url.clone());
+    active.vote_average = Set(state.vote_average);
+    active.match_confidence = Set(state.match_confidence);
+    active.candidates = Set(state.candidates.clone());
+    active.error = Set(state.error.clone());
+    active.attempts = Set(row.attempts + 1);
+    active.lease_owner = Set(None);
+    active.lease_expires_at = Set(None);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(txn).await?)
+}
+
+/// Reads a session inside a write transaction.
+pub async fn session_in(
+    txn: &DatabaseTransaction,
+    id: &str,
+) -> Result<Option<session::Model>, StoreError> {
+    Ok(session::Entity::find_by_id(id.to_owned()).one(txn).await?)
+}
+
+/// Counts one row that became final.
+pub fn count_final(session: &mut session::Model, status: &str) {
+    session.processed_count += 1;
+    match status {
+        STATUS_ENRICHED => session.enriched_count += 1,
+        STATUS_UNMATCHED => session.unmatched_count += 1,
+        _ => session.failed_count += 1,
+    }
+}
+
+/// Whether every row is final.
+pub fn is_complete(session: &session::Model) -> bool {
+    session.processed_count >= session.total_movies
+}
+
+/// Marks a session completed (in memory; saved by [`save_session`]).
+pub fn complete(session: &mut session::Model) {
+    let now = Utc::now();
+    session.status = STATUS_COMPLETED.to_owned();
+    session.completed_at = Some(now);
+}
+
+/// Writes a session's counters, status and last seq.
+pub async fn save_session(
+    txn: &DatabaseTransaction,
+    session: &session::Model,
+) -> Result<(), StoreError> {
+    let mut active = session.clone().into_active_model();
+    active.status = Set(session.status.clone());
+    active.processed_count = Set(session.processed_count);
+    active.enriched_count = Set(session.enriched_count);
+    active.unmatched_count = Set(session.unmatched_count);
+    active.failed_count = Set(session.failed_count);
+    active.last_seq = Set(session.last_seq);
+    active.completed_at = Set(session.completed_at);
+    active.updated_at = Set(Utc::now());
+    active.update(txn).await?;
+    Ok(())
+}
+
+/// Appends one event to a session's log.
+pub async fn append_event(
+    txn: &DatabaseTransaction,
+    session_id: &str,
+    seq: i64,
+    kind: &str,
+    payload: String,
+) -> Result<(), StoreError> {
+    event::Entity::insert(event::ActiveModel {
+        session_id: Set(session_id.to_owned()),
+        seq: Set(seq),
+        kind: Set(kind.to_owned()),
+        payload: Set(payload),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// Puts a session's failed films back in the queue; returns how many.
+pub async fn retry_failed(db: &Db, session_id: &str) -> Result<u64, StoreError> {
+    let txn = db.begin_write().await?;
+    let Some(mut session) = session_in(&txn, session_id).await? else {
+        return Ok(0);
+    };
+    let result = movie::Entity::update_many()
+        .col_expr(movie::Column::Status, Expr::value(STATUS_PENDING))
+        .col_expr(movie::Column::Error, Expr::value(Option::<String>::None))
+        .filter(movie::Column::SessionId.eq(session_id))
+        .filter(movie::Column::Status.eq(STATUS_FAILED))
+        .exec(&txn)
+        .await?;
+    let n = result.rows_affected as i32;
+    if n > 0 {
+        session.failed_count -= n;
+        session.processed_count -= n;
+        reopen(&mut session);
+        save_session(&txn, &session).await?;
+    }
+    txn.commit().await?;
+    Ok(n as u64)
+}
+
+/// Points one movie at a TMDB id chosen by a person and queues it again.
+/// Returns the movie as queued, or None when the session has no such movie.
+pub async fn rematch(
+    db: &Db,
+    session_id: &str,
+    movie_id: i64,
+    tmdb_id: i64,
+    media_type: &str,
+) -> Result<Option<movie::Model>, StoreError> {
+    let txn = db.begin_write().await?;
+    let Some(row) = movie::Entity::find_by_id(movie_id)
+        .filter(movie::Column::SessionId.eq(session_id))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut session = session_in(&txn, session_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("movie {movie_id} has no session")))?;
+    if row.status != STATUS_PENDING {
+        session.processed_count -= 1;
+        match row.status.as_str() {
+            STATUS_ENRICHED => session.enriched_count -= 1,
+            STATUS_UNMATCHED => session.unmatched_count -= 1,
+            _ => session.failed_count -= 1,
+        }
+    }
+    reopen(&mut session);
+    save_session(&txn, &session).await?;
+    let mut active = row.into_active_model();
+    active.status = Set(STATUS_PENDING.to_owned());
+    active.tmdb_id = Set(Some(tmdb_id));
+    active.lookup_key = Set(manual_key(tmdb_id, media_type));
+    active.error = Set(None);
+    active.updated_at = Set(Utc::now());
+    let queued = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Some(queued))
+}
+
+/// The lookup key of a film fixed by hand: its TMDB id says it all.
+pub fn manual_key(tmdb_id: i64, media_type: &str) -> String {
+    if media_type == "tv" {
+        format!("tv:{tmdb_id}")
+    } else {
+        format!("tmdb:{tmdb_id}")
+    }
+}
+
+fn reopen(session: &mut session::Model) {
+    if session.processed_count < session.total_movies {
+        session.status = STATUS_ENRICHING.to_owned();
+        session.completed_at = None;
+    }
+}
+
+/// Recomputes a session's counters from its rows, so they always equal what
+/// the rows say even after a crash between two versions of the code.
+pub async fn reconcile(db: &Db, session_id: &str) -> Result<(), StoreError> {
+    let txn = db.begin_write().await?;
+    let Some(mut session) = session_in(&txn, session_id).await? else {
+        return Ok(());
+    };
+    let counts: Vec<(String, i64)> = movie::Entity::find()
+        .select_only()
+        .column(movie::Column::Status)
+        .column_as(movie::Column::Id.count(), "n")
+        .filter(movie::Column::SessionId.eq(session_id))
+        .group_by(movie::Column::Status)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let count = |status: &str| {
+        counts
+            .iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n as i32)
+    };
+    session.enriched_count = count(STATUS_ENRICHED);
+    session.unmatched_count = count(STATUS_UNMATCHED);
+    session.failed_count = count(STATUS_FAILED);
+    session.processed_count =
+        session.enriched_count + session.unmatched_count + session.failed_count;
+    if is_complete(&session) && session.status != STATUS_COMPLETED {
+        complete(&mut session);
+    }
+    save_session(&txn, &session).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! TMDB (The Movie Database, API v3): response types, the HTTP client that
+//! enrichment uses, and an offline simulator for demos, tests and benchmarks.
+
+pub mod client;
+pub mod sim;
+pub mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use client::{ClientMetrics, TmdbAuth, TmdbClient, TmdbConfig, TmdbError};

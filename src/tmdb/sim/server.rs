@@ -1,0 +1,477 @@
+//! The simulator's HTTP face: routing, the gates every request passes
+//! (limits, auth, faults) and the five TMDB endpoints reelstream uses.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use poem::http::{Method, StatusCode, header};
+use poem::{Endpoint, Request, Response};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::catalog::Catalog;
+use super::config::SimConfig;
+use super::counters::{Counters, EndpointKind, Served, SlidingWindow, lock};
+use super::faults::{self, Fault, Faults};
+use super::render;
+use crate::tmdb::types::{ErrorBody, FindResponse, Paged};
+
+/// TMDB's page size.
+const PAGE_SIZE: usize = 20;
+/// TMDB serves at most this many pages.
+const MAX_PAGE: usize = 500;
+
+/// Everything a request needs; shared by all connections.
+#[derive(Debug)]
+pub(super) struct SimState {
+    pub config: SimConfig,
+    pub catalog: Arc<Catalog>,
+    pub counters: Arc<Counters>,
+    pub shutdown: CancellationToken,
+    faults: Faults,
+    /// Requests let through in the last second, for `rate_limit`.
+    admitted: Mutex<SlidingWindow>,
+}
+
+impl SimState {
+    pub fn new(config: SimConfig, catalog: Arc<Catalog>) -> Self {
+        Self {
+            faults: Faults::new(&config),
+            config,
+            catalog,
+            counters: Arc::default(),
+            shutdown: CancellationToken::new(),
+            admitted: Mutex::default(),
+        }
+    }
+}
+
+/// The simulator as a poem endpoint; paths start with `/3/`.
+#[derive(Clone, Debug)]
+pub(super) struct SimEndpoint {
+    pub state: Arc<SimState>,
+}
+
+impl Endpoint for SimEndpoint {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        Ok(self.state.respond(&req).await)
+    }
+}
+
+/// A TMDB path, parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ApiRoute<'a> {
+    SearchMovie,
+    SearchTv,
+    Movie(&'a str),
+    Tv(&'a str),
+    Find(&'a str),
+    Unknown,
+}
+
+impl ApiRoute<'_> {
+    fn parse(path: &str) -> ApiRoute<'_> {
+        let Some(rest) = path.strip_prefix("/3/") else {
+            return ApiRoute::Unknown;
+        };
+        match rest
+            .trim_end_matches('/')
+            .split('/')
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            ["search", "movie"] => ApiRoute::SearchMovie,
+            ["search", "tv"] => ApiRoute::SearchTv,
+            ["movie", id] => ApiRoute::Movie(id),
+            ["tv", id] => ApiRoute::Tv(id),
+            ["find", id] => ApiRoute::Find(id),
+            _ => ApiRoute::Unknown,
+        }
+    }
+
+    fn kind(self) -> EndpointKind {
+        match self {
+            ApiRoute::SearchMovie => EndpointKind::SearchMovie,
+            ApiRoute::SearchTv => EndpointKind::SearchTv,
+            ApiRoute::Movie(_) => EndpointKind::Movie,
+            ApiRoute::Tv(_) => EndpointKind::Tv,
+            ApiRoute::Find(_) => EndpointKind::Find,
+            ApiRoute::Unknown => EndpointKind::Other,
+        }
+    }
+}
+
+/// A complete answer before any body fault is applied.
+struct Reply {
+    status: StatusCode,
+    body: Bytes,
+}
+
+impl Reply {
+    fn json(status: StatusCode, value: &impl Serialize) -> Self {
+        // Serialising our own plain structs cannot fail.
+        let body = serde_json::to_vec(value).expect("simulator responses serialise");
+        Self {
+            status,
+            body: body.into(),
+        }
+    }
+
+    fn ok(value: &impl Serialize) -> Self {
+        Self::json(StatusCode::OK, value)
+    }
+
+    fn error(status: StatusCode, code: i32, message: &str) -> Self {
+        Self::json(status, &ErrorBody::new(code, message))
+    }
+
+    fn not_found() -> Self {
+        Self::error(
+            StatusCode::NOT_FOUND,
+            34,
+            "The resource you requested could not be found.",
+        )
+    }
+
+    fn into_response(self) -> Response {
+        faults::json_response(self.status, self.body)
+    }
+}
+
+type Params = HashMap<String, String>;
+
+impl SimState {
+    async fn respond(&self, req: &Request) -> Response {
+        let arrived = Instant::now();
+        let path = req.uri().path();
+        let route = ApiRoute::parse(path);
+        let movie_id = match route {
+            ApiRoute::Movie(id) => id.parse().ok(),
+            _ => None,
+        };
+        // Held to the end of the answer: the request is in flight until then.
+        let in_flight = self.counters.arrive(route.kind(), movie_id, arrived);
+        // Limits are decided on arrival, as TMDB's edge does; the latency is the round trip.
+        let limited = self.over_limit(in_flight.now, arrived);
+        if !self.wait(self.config.latency + self.faults.jitter()).await {
+            return shutting_down();
+        }
+        if limited {
+            self.counters.served(Served::RateLimited);
+            return rate_limited();
+        }
+        let params: Params = req.params().unwrap_or_default();
+        if !self.authorized(req, &params) {
+            self.counters.served(Served::Unauthorized);
+            return Reply::error(
+                StatusCode::UNAUTHORIZED,
+                7,
+                "Invalid API key: You must be granted a valid key.",
+            )
+            .into_response();
+        }
+        if req.method() != Method::GET {
+            return Reply::error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                5,
+                "Invalid parameters: Your request parameters are incorrect.",
+            )
+            .into_response();
+        }
+
+        let fault = self.faults.draw(&faults::request_key(
+            req.method().as_str(),
+            path,
+            req.uri().query(),
+        ));
+        match fault {
+            Fault::ServerError(status) => {
+                self.counters.served(Served::ServerError);
+                return server_error(status);
+            }
+            Fault::Timeout => {
+                self.counters.served(Served::Timeout);
+                // Hang past the client's timeout; answer late if it is still there.
+                if !self.wait(self.config.timeout_delay).await {
+                    return shutting_down();
+                }
+            }
+            Fault::None | Fault::Drop | Fault::Malformed => {}
+        }
+
+        let reply = self.handle(route, &params);
+        if fault == Fault::Malformed {
+            self.counters.served(Served::Malformed);
+            return faults::malformed(&reply.body);
+        }
+        if reply.status == StatusCode::NOT_FOUND {
+            self.counters.served(Served::NotFound);
+        }
+        if fault == Fault::Drop {
+            self.counters.served(Served::Drop);
+            return faults::dropped(reply.status, &reply.body);
+        }
+        reply.into_response()
+    }
+
+    /// Over `max_connections` in flight, or over `rate_limit` in the last second.
+    /// Rejected requests do not use up the window, so a storm subsides.
+    fn over_limit(&self, in_flight: u64, now: Instant) -> bool {
+        if self
+            .config
+            .max_connections
+            .is_some_and(|max| in_flight > max as u64)
+        {
+            return true;
+        }
+        let Some(limit) = self.config.rate_limit else {
+            return false;
+        };
+        let mut admitted = lock(&self.admitted);
+        if admitted.count(now) >= limit as usize {
+            return true;
+        }
+        admitted.record(now);
+        false
+    }
+
+    /// A valid `api_key` parameter or `Authorization: Bearer` token.
+    fn authorized(&self, req: &Request, params: &Params) -> bool {
+        let accepts = |given: &str, wanted: &Option<String>| match wanted {
+            Some(wanted) => given == wanted,
+            None => !given.trim().is_empty(),
+        };
+        let key_ok = params
+            .get("api_key")
+            .is_some_and(|k| accepts(k, &self.config.api_key));
+        let bearer = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
+        key_ok || bearer.is_some_and(|t| accepts(t.trim(), &self.config.read_token))
+    }
+
+    /// Sleeps unless the simulator shuts down first; `false` on shutdown.
+    async fn wait(&self, delay: Duration) -> bool {
+        if delay.is_zero() {
+            return true;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(delay) => true,
+            () = self.shutdown.cancelled() => false,
+        }
+    }
+
+    fn handle(&self, route: ApiRoute<'_>, params: &Params) -> Reply {
+        match route {
+            ApiRoute::SearchMovie => self.search_movie(params),
+            ApiRoute::SearchTv => self.search_tv(params),
+            ApiRoute::Movie(id) => match id.parse().ok().and_then(|id| self.catalog.movie(id)) {
+                Some(m) => Reply::ok(&render::movie_details(m, appends_credits(params))),
+                None => Reply::not_found(),
+            },
+            ApiRoute::Tv(id) => match id.parse().ok().and_then(|id| self.catalog.tv_show(id)) {
+                Some(t) => Reply::ok(&render::tv_details(t, appends_credits(params))),
+                None => Reply::not_found(),
+            },
+            ApiRoute::Find(id) => self.find(id, params),
+            ApiRoute::Unknown => Reply::not_found(),
+        }
+    }
+
+    /// `year` matches any release date and `primary_release_year` the primary
+    /// one; the catalog holds one date per film, so both filter on it.
+    fn search_movie(&self, params: &Params) -> Reply {
+        let Some(page) = page_param(params) else {
+            return invalid_page();
+        };
+        let year = year_param(params, "year");
+        let primary = year_param(params, "primary_release_year");
+        let hits = match (year, primary) {
+            (Some(a), Some(b)) if a != b => Vec::new(),
+            _ => self
+                .catalog
+                .search_movies(query_param(params), primary.or(year)),
+        };
+        let results = hits
+            .into_iter()
+            .map(|m| render::movie_result(m, None))
+            .collect();
+        Reply::ok(&paged(results, page))
+    }
+
+    /// `first_air_date_year` filters on the first air date; TMDB's `year`
+    /// (any episode's air date) is approximated by it too.
+    fn search_tv(&self, params: &Params) -> Reply {
+        let Some(page) = page_param(params) else {
+            return invalid_page();
+        };
+        let year = year_param(params, "first_air_date_year").or_else(|| year_param(params, "year"));
+        let hits = self.catalog.search_tv(query_param(params), year);
+        let results = hits
+            .into_iter()
+            .map(|t| render::tv_result(t, None))
+            .collect();
+        Reply::ok(&paged(results, page))
+    }
+
+    fn find(&self, external_id: &str, params: &Params) -> Reply {
+        const OTHER_SOURCES: [&str; 7] = [
+            "facebook_id",
+            "instagram_id",
+            "tvdb_id",
+            "tiktok_id",
+            "twitter_id",
+            "wikidata_id",
+            "youtube_id",
+        ];
+        let mut found = FindResponse::default();
+        match params.get("external_source").map(String::as_str) {
+            Some("imdb_id") => {
+                let (movie, tv) = self.catalog.find_imdb(external_id);
+                found
+                    .movie_results
+                    .extend(movie.map(|m| render::movie_result(m, Some("movie"))));
+                found
+                    .tv_results
+                    .extend(tv.map(|t| render::tv_result(t, Some("tv"))));
+            }
+            // Valid sources the catalog has no ids for.
+            Some(source) if OTHER_SOURCES.contains(&source) => {}
+            _ => {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    5,
+                    "Invalid parameters: Your request parameters are incorrect.",
+                );
+            }
+        }
+        Reply::ok(&found)
+    }
+}
+
+fn query_param(params: &Params) -> &str {
+    params.get("query").map_or("", String::as_str)
+}
+
+/// A year parameter; unparsable values are ignored, as TMDB ignores them.
+fn year_param(params: &Params, name: &str) -> Option<i32> {
+    params.get(name)?.trim().parse().ok()
+}
+
+/// The page, 1 by default; `None` when outside 1–500.
+fn page_param(params: &Params) -> Option<usize> {
+    match params.get("page") {
+        None => Some(1),
+        Some(p) => p.trim().parse().ok().filter(|p| (1..=MAX_PAGE).contains(p)),
+    }
+}
+
+fn appends_credits(params: &Params) -> bool {
+    params
+        .get("append_to_response")
+        .is_some_and(|a| a.split(',').any(|part| part.trim() == "credits"))
+}
+
+fn paged<T>(all: Vec<T>, page: usize) -> Paged<T> {
+    let total_results = all.len();
+    let results = all
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    Paged {
+        page: page as u32,
+        results,
+        // TMDB answers an empty search with one (empty) page.
+        total_pages: total_results.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE) as u32,
+        total_results: total_results as u32,
+    }
+}
+
+fn invalid_page() -> Reply {
+    Reply::error(
+        StatusCode::BAD_REQUEST,
+        22,
+        "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.",
+    )
+}
+
+fn rate_limited() -> Response {
+    let mut response = Reply::error(
+        StatusCode::TOO_MANY_REQUESTS,
+        25,
+        "Your request count (#) is over the allowed limit of (#).",
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    response
+}
+
+/// A 5xx as TMDB's stack sends it: JSON from the API, HTML from the gateway.
+fn server_error(status: StatusCode) -> Response {
+    let (code, message) = match status {
+        StatusCode::SERVICE_UNAVAILABLE => (
+            9,
+            "Service offline: This service is temporarily offline, try again later.",
+        ),
+        StatusCode::GATEWAY_TIMEOUT => (
+            24,
+            "Your request to the backend server timed out. Try again.",
+        ),
+        StatusCode::BAD_GATEWAY => {
+            return Response::builder()
+                .status(status)
+                .content_type("text/html")
+                .body("<html><body><h1>502 Bad Gateway</h1></body></html>");
+        }
+        _ => (11, "Internal error: Something went wrong, contact TMDB."),
+    };
+    Reply::error(status, code, message).into_response()
+}
+
+fn shutting_down() -> Response {
+    server_error(StatusCode::SERVICE_UNAVAILABLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_parse() {
+        assert_eq!(ApiRoute::parse("/3/search/movie"), ApiRoute::SearchMovie);
+        assert_eq!(ApiRoute::parse("/3/search/tv/"), ApiRoute::SearchTv);
+        assert_eq!(ApiRoute::parse("/3/movie/841"), ApiRoute::Movie("841"));
+        assert_eq!(ApiRoute::parse("/3/tv/87108"), ApiRoute::Tv("87108"));
+        assert_eq!(
+            ApiRoute::parse("/3/find/tt0087182"),
+            ApiRoute::Find("tt0087182")
+        );
+        assert_eq!(ApiRoute::parse("/3/movie/841/credits"), ApiRoute::Unknown);
+        assert_eq!(ApiRoute::parse("/movie/841"), ApiRoute::Unknown);
+    }
+
+    #[test]
+    fn paging_follows_tmdb() {
+        let p = paged((0..45).collect(), 3);
+        assert_eq!(
+            (p.page, p.total_pages, p.total_results, p.results),
+            (3, 3, 45, (40..45).collect())
+        );
+        let empty = paged(Vec::<u8>::new(), 1);
+        assert_eq!((empty.total_pages, empty.total_results), (1, 0));
+        let params: Params = [("page".to_owned(), "501".to_owned())].into();
+        assert_eq!(page_param(&params), None);
+    }
+}

@@ -1,0 +1,217 @@
+//! One way to start the real server for a test: its own SQLite file, a random
+//! port, real HTTP.
+
+#![allow(dead_code)]
+
+use reelstream::app::{self, RunningServer};
+use reelstream::config::Config;
+use reelstream::tmdb::sim::{SimConfig, SimHandle, Simulator};
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+/// A running server with its own temporary database and TMDB simulator.
+pub struct TestApp {
+    /// The server.
+    pub server: RunningServer,
+    /// The TMDB simulator behind it.
+    pub sim: SimHandle,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    /// Holds the database file.
+    pub dir: tempfile::TempDir,
+}
+
+/// The database URL of a test's SQLite file.
+pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())
+}
+
+impl TestApp {
+    /// Starts a server with default settings.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server after adjusting its settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_with_sim(SimConfig::default(), adjust).await
+    }
+
+    /// Starts a simulator with `sim`, then a server using it.
+    pub async fn spawn_with_sim(sim: SimConfig, adjust: impl FnOnce(&mut Config)) -> Self {
+        let sim = Simulator::new(sim)
+            .spawn("127.0.0.1:0")
+            .await
+            .expect("simulator starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = test_config(&sim, &sqlite_url(&dir), adjust);
+        let server = app::spawn(config).await.expect("server starts");
+        Self {
+            server,
+            sim,
+            client: reqwest::Client::new(),
+            dir,
+        }
+    }
+
+    /// Stops the server and starts a new one on the same database and simulator.
+    pub async fn restart(self, adjust: impl FnOnce(&mut Config)) -> Self {
+        let url = self.server.state.config.database_url.clone();
+        self.server.stop().await.expect("server stops");
+        let config = test_config(&self.sim, &url, adjust);
+        let server = app::spawn(config).await.expect("server restarts");
+        Self { server, ..self }
+    }
+
+    /// Absolute URL of a path on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.server.url(), path)
+    }
+
+    /// Uploads `bytes` as the multipart part `file` named `name`.
+    pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+        self.client
+            .post(self.url("/api/upload"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload request")
+    }
+
+    /// Uploads a fixture from `tests/fixtures/` and returns the 202 body.
+    pub async fn upload_fixture(&self, path: &str) -> Value {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let response = self.upload(name, fixture(path)).await;
+        let status = response.status();
+        let body: Value = response.json().await.expect("json body");
+        assert_eq!(status, 202, "uploading {path}: {body}");
+        body
+    }
+
+    /// GETs a path and returns status and JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// All movies of a session, in upload order.
+    pub async fn movies(&self, session_id: &str) -> Vec<Value> {
+        let (status, page) = self
+            .get_json(&format!("/api/session/{session_id}/movies?limit=1000"))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// How many sessions the database holds.
+    pub async fn session_count(&self) -> u64 {
+        reelstream::store::sessions::count(&self.server.state.db)
+            .await
+            .expect("count sessions")
+    }
+}
+
+/// Settings for a test server on `database_url` with TMDB at the simulator.
+pub fn test_config(
+    sim: &SimHandle,
+    database_url: &str,
+    adjust: impl FnOnce(&mut Config),
+) -> Config {
+    let mut config = Config::with_database(database_url);
+    config.bind = "127.0.0.1:0".into();
+    config.tmdb_base_url = sim.base_url.clone();
+    config.tmdb_api_key = Some("test-key".into());
+    config.tmdb_read_token = None;
+    adjust(&mut config);
+    config
+}
+
+/// Reads a file from `tests/fixtures/`.
+pub fn fixture(path: &str) -> Vec<u8> {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("reading {full}: {e}"))
+}
+
+/// Asserts a response is problem+json with `status`, and returns its body.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type was {content_type}"
+    );
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["status"], status);
+    assert!(body["type"].is_string() && body["title"].is_string());
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "problem without detail: {body}"
+    );
+    body
+}
+
+impl TestApp {
+    /// Polls a session until it is completed, failing the test after `timeout`.
+    pub async fn wait_completed(&self, session_id: &str, timeout: std::time::Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let (status, session) = self.get_json(&format!("/api/session/{session_id}")).await;
+            assert_eq!(status, 200, "{session}");
+            if session["status"] == "completed" {
+                return session;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "session not completed in {timeout:?}: {session}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Uploads a CSV built in the test.
+    pub async fn upload_csv(&self, csv: &str) -> Value {
+        let response = self.upload("films.csv", csv.as_bytes().to_vec()).await;
+        assert_eq!(response.status(), 202);
+        response.json().await.expect("session")
+    }
+}
+
+/// Asserts the session's counters equal what its movie rows say.
+pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
+    let id = session["id"].as_str().unwrap();
+    let movies = app.movies(id).await;
+    let count = |status: &str| movies.iter().filter(|m| m["status"] == status).count() as i64;
+    let (enriched, unmatched, failed) = (count("enriched"), count("unmatched"), count("failed"));
+    assert_eq!(count("pending"), 0, "no film left pending");
+    assert_eq!(
+        session["total_movies"].as_i64().unwrap(),
+        movies.len() as i64
+    );
+    assert_eq!(
+        session["enriched_count"].as_i64().unwrap(),
+        enriched,
+        "{session}"
+    );
+    assert_eq!(
+        session["unmatched_count"].as_i64().unwrap(),
+        unmatched,
+        "{session}"
+    );
+    assert_eq!(
+        session["failed_count"].as_i64().unwrap(),
+        failed,
+        "{session}"
+    );
+    assert_eq!(
+        session["processed_count"].as_i64().unwrap(),
+        enriched + unmatched + failed,
+        "{session}"
+    );
+}

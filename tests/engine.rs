@@ -1,0 +1,228 @@
+//! The enrichment engine against the TMDB simulator: matching the hard cases,
+//! surviving faults, staying under the rate and connection caps, looking each
+//! film up once, resuming after a restart, and fairness between sessions.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestApp, assert_counters_exact, fixture};
+use reelstream::tmdb::sim::SimConfig;
+use serde_json::Value;
+
+const LONG: Duration = Duration::from_secs(120);
+
+#[tokio::test]
+async fn a_realistic_letterboxd_file_matches_every_hard_case() {
+    let app = TestApp::spawn().await;
+    let session = app.upload_fixture("letterboxd/watched.csv").await;
+    let id = session["id"].as_str().unwrap();
+    let session = app.wait_completed(id, LONG).await;
+    assert_counters_exact(&app, &session).await;
+
+    let expected: Vec<Value> =
+        serde_json::from_slice(&fixture("letterboxd/expected.json")).expect("expected.json");
+    let movies = app.movies(id).await;
+    assert_eq!(movies.len(), expected.len());
+    let mut wrong = Vec::new();
+    for (movie, want) in movies.iter().zip(&expected) {
+        assert_eq!(movie["title"], want["name"]);
+        let ok = if want["tmdb_id"].is_null() {
+            movie["status"] == "unmatched"
+        } else {
+            movie["status"] == "enriched"
+                && movie["tmdb_id"] == want["tmdb_id"]
+                && movie["media_type"] == want["media_type"]
+        };
+        if !ok {
+            wrong.push(format!(
+                "{} ({}, {}): got {} {} {}",
+                want["name"],
+                want["year"],
+                want["case"],
+                movie["status"],
+                movie["tmdb_id"],
+                movie["candidates"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "mismatched:\n{}", wrong.join("\n"));
+
+    let enriched = movies.iter().find(|m| m["status"] == "enriched").unwrap();
+    for field in ["genres", "directors", "cast", "countries"] {
+        assert!(
+            !enriched[field].as_array().unwrap().is_empty(),
+            "{field} of {enriched}"
+        );
+    }
+    assert!(enriched["runtime"].as_i64().unwrap() > 0);
+    assert!(enriched["match_confidence"].as_f64().unwrap() > 0.5);
+    let unmatched = movies.iter().find(|m| m["status"] == "unmatched").unwrap();
+    assert!(unmatched["candidates"].is_array());
+}
+
+#[tokio::test]
+async fn tmdb_faults_still_end_with_every_film_final_and_exact_counters() {
+    let faulty = SimConfig {
+        error_rate: 0.15,
+        timeout_rate: 0.05,
+        timeout_delay: Duration::from_secs(3),
+        drop_rate: 0.1,
+        malformed_rate: 0.1,
+        rate_limit: Some(30),
+        seed: 7,
+        ..SimConfig::default()
+    };
+    let app = TestApp::spawn_with_sim(faulty, |c| {
+        c.tmdb_timeout_secs = 1;
+        c.tmdb_rps = 200; // above the simulator's limit: a 429 storm
+        c.tmdb_max_retries = 3;
+    })
+    .await;
+    let session = app.upload_fixture("letterboxd/watched.csv").await;
+    let session = app
+        .wait_completed(session["id"].as_str().unwrap(), LONG)
+        .await;
+    assert_counters_exact(&app, &session).await;
+    let snapshot = app.sim.counters.snapshot();
+    assert!(
+        snapshot.faults() > 0,
+        "the simulator injected faults: {snapshot:?}"
+    );
+    assert!(
+        snapshot.rate_limited > 0,
+        "the simulator answered 429s: {snapshot:?}"
+    );
+    let failed = app
+        .movies(session["id"].as_str().unwrap())
+        .await
+        .into_iter()
+        .filter(|m| m["status"] == "failed")
+        .collect::<Vec<_>>();
+    for movie in failed {
+        let error = movie["error"].as_str().unwrap();
+        assert!(!error.is_empty() && !error.contains("test-key"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn the_client_never_exceeds_the_rate_or_connection_cap() {
+    let sim = SimConfig {
+        latency: Duration::from_millis(40),
+        jitter: Duration::from_millis(20),
+        ..SimConfig::default()
+    };
+    let app = TestApp::spawn_with_sim(sim, |c| {
+        c.tmdb_rps = 25;
+        c.tmdb_concurrency = 4;
+    })
+    .await;
+    let session = app.upload_fixture("letterboxd/watched.csv").await;
+    app.wait_completed(session["id"].as_str().unwrap(), LONG)
+        .await;
+    let snapshot = app.sim.counters.snapshot();
+    assert!(
+        snapshot.total > 40,
+        "enough requests to measure: {snapshot:?}"
+    );
+    assert!(
+        snapshot.peak_rps <= 25 + 1,
+        "peak rps {} over 25",
+        snapshot.peak_rps
+    );
+    assert!(
+        snapshot.peak_in_flight <= 4,
+        "peak in flight {}",
+        snapshot.peak_in_flight
+    );
+    assert_eq!(snapshot.rate_limited, 0);
+}
+
+#[tokio::test]
+async fn a_film_repeated_in_one_upload_and_across_uploads_is_fetched_once() {
+    let app = TestApp::spawn().await;
+    let csv = "Name,Year\nDune,2021\nDune,2021\nSeven Samurai,1954\nDUNE,2021\n";
+    let first = app.upload_csv(csv).await;
+    let second = app.upload_csv(csv).await;
+    for session in [&first, &second] {
+        let done = app
+            .wait_completed(session["id"].as_str().unwrap(), LONG)
+            .await;
+        assert_eq!(done["enriched_count"], 4, "{done}");
+    }
+    let third = app.upload_csv("title,year\nDune,2021\n").await;
+    app.wait_completed(third["id"].as_str().unwrap(), LONG)
+        .await;
+    let snapshot = app.sim.counters.snapshot();
+    assert_eq!(snapshot.movie_details_requests(438631), 1, "{snapshot:?}");
+    assert_eq!(snapshot.movie_details_requests(346), 1, "{snapshot:?}");
+    assert_eq!(
+        snapshot.search_movie, 2,
+        "one search per distinct film: {snapshot:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_restart_mid_session_completes_it_with_exact_counters() {
+    let slow = SimConfig {
+        latency: Duration::from_millis(150),
+        ..SimConfig::default()
+    };
+    let app = TestApp::spawn_with_sim(slow, |c| {
+        c.tmdb_concurrency = 2;
+        c.engine_window = 2;
+    })
+    .await;
+    let session = app.upload_fixture("letterboxd/watched.csv").await;
+    let id = session["id"].as_str().unwrap().to_owned();
+    loop {
+        let (_, now) = app.get_json(&format!("/api/session/{id}")).await;
+        if now["processed_count"].as_i64().unwrap() >= 3 {
+            assert_eq!(
+                now["status"], "enriching",
+                "restart must happen mid-session"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let app = app.restart(|_| {}).await;
+    let session = app.wait_completed(&id, LONG).await;
+    assert_counters_exact(&app, &session).await;
+    let expected = fixture("letterboxd/expected.json");
+    let expected: Vec<Value> = serde_json::from_slice(&expected).unwrap();
+    assert_eq!(
+        session["total_movies"].as_u64().unwrap() as usize,
+        expected.len()
+    );
+}
+
+#[tokio::test]
+async fn a_small_session_finishes_while_a_5000_row_session_runs() {
+    let sim = SimConfig {
+        latency: Duration::from_millis(20),
+        ..SimConfig::default()
+    };
+    let app = TestApp::spawn_with_sim(sim, |c| c.tmdb_rps = 100).await;
+    let mut big = String::from("Title,Year\n");
+    for i in 0..5000 {
+        big.push_str(&format!("Nonexistent Picture {i},{}\n", 1950 + i % 70));
+    }
+    let big = app.upload_csv(&big).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let small = app
+        .upload_csv("Name,Year\nSeven Samurai,1954\nDune,1984\nDune,2021\n")
+        .await;
+    let small = app
+        .wait_completed(small["id"].as_str().unwrap(), Duration::from_secs(30))
+        .await;
+    assert_eq!(small["enriched_count"], 3);
+    let (_, big) = app
+        .get_json(&format!("/api/session/{}", big["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(
+        big["status"], "enriching",
+        "the big session is still running: {big}"
+    );
+    assert!(big["processed_count"].as_i64().unwrap() < 5000);
+}

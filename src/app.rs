@@ -135,6 +135,37 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     server.stop().await
 }
 
+/// `reelstream demo`: a simulator on a free loopback port, and the server
+/// pointed at it, until SIGTERM or Ctrl-C.
+pub async fn demo(args: crate::config::DemoArgs) -> anyhow::Result<()> {
+    use crate::tmdb::sim::{SimConfig, Simulator};
+    let latency = Duration::from_millis(args.demo_latency_ms);
+    let sim = SimConfig {
+        latency,
+        jitter: latency / 3,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::new(sim).spawn("127.0.0.1:0").await?;
+    let mut config = args.config;
+    if config.database_url == crate::config::DEFAULT_DATABASE_URL {
+        config.database_url = "sqlite://reelstream-demo.db?mode=rwc".into();
+    }
+    config.tmdb_base_url = sim.base_url.clone();
+    config.tmdb_api_key = Some("demo".into());
+    config.tmdb_read_token = None;
+    let bind = config.bind.clone();
+    let server = spawn(config).await?;
+    tracing::info!(
+        "demo: open http://{bind}/ and upload a Letterboxd export; TMDB is simulated offline at {}",
+        sim.base_url
+    );
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.stop().await?;
+    sim.shutdown().await?;
+    Ok(())
+}
+
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]

@@ -28,9 +28,40 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server (the default).
     Serve(Config),
+    /// Serve with a built-in offline TMDB simulator and its sample catalog:
+    /// no key, no network.
+    Demo(DemoArgs),
+    /// Run only the TMDB simulator (for benchmarks and scripts).
+    TmdbSim(SimArgs),
     /// Print the OpenAPI specification (YAML) and exit.
     Openapi,
 }
+
+/// Settings of `reelstream demo`.
+#[derive(Clone, Debug, Args)]
+pub struct DemoArgs {
+    /// Server settings; the database defaults to `reelstream-demo.db` so
+    /// simulated answers never mix with a real TMDB cache.
+    #[command(flatten)]
+    pub config: Config,
+    /// Simulated TMDB latency per request, in milliseconds.
+    #[arg(long, env = "REELSTREAM_DEMO_LATENCY_MS", default_value_t = 150)]
+    pub demo_latency_ms: u64,
+}
+
+/// Settings of `reelstream tmdb-sim`.
+#[derive(Clone, Debug, Args)]
+pub struct SimArgs {
+    /// Address the simulator listens on (port 0 picks one; the base URL is printed).
+    #[arg(long, env = "REELSTREAM_SIM_BIND", default_value = "127.0.0.1:8090")]
+    pub bind: String,
+    /// Simulator behaviour.
+    #[command(flatten)]
+    pub sim: crate::tmdb::sim::SimConfig,
+}
+
+/// The default database URL, which `demo` swaps for its own file.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://reelstream.db?mode=rwc";
 
 /// Log line format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

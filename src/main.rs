@@ -11,6 +11,15 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", reelstream::api::spec_yaml());
             Ok(())
         }
+        Some(Command::Demo(args)) => {
+            init_tracing(args.config.log_format);
+            reelstream::app::demo(args).await
+        }
+        Some(Command::TmdbSim(args)) => {
+            init_tracing(LogFormat::Text);
+            args.sim.validate().map_err(anyhow::Error::msg)?;
+            Ok(reelstream::tmdb::sim::serve(args.sim, &args.bind).await?)
+        }
         Some(Command::Serve(config)) => {
             init_tracing(config.log_format);
             reelstream::app::serve(config).await

@@ -6,6 +6,7 @@ pub mod app;
 pub mod config;
 pub mod engine;
 pub mod events;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod store;

@@ -54,6 +54,8 @@ impl AppState {
             self.hub.clone(),
             &self.engine,
             self.config.engine_window.max(1),
+            self.config.lease(),
+            &self.config.database_url,
             cancel,
         )
         .await?)

@@ -125,6 +125,12 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_ENGINE_WINDOW", default_value_t = 64)]
     pub engine_window: usize,
 
+    /// How long a replica's claim on a film lasts without renewal, in
+    /// seconds; it renews its claims while it works, and when it dies other
+    /// replicas sharing the PostgreSQL database take its films over after this.
+    #[arg(long, env = "REELSTREAM_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lease_secs: u64,
+
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "REELSTREAM_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_upload_bytes: usize,
@@ -166,6 +172,11 @@ impl Config {
     /// TMDB request timeout.
     pub fn tmdb_timeout(&self) -> Duration {
         Duration::from_secs(self.tmdb_timeout_secs)
+    }
+
+    /// How long a claim on a film lasts without renewal.
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs(self.lease_secs)
     }
 
     /// TMDB cache time to live.

@@ -2,6 +2,7 @@
 //! in-process broadcast hub that delivers them after commit.
 
 pub mod hub;
+pub mod notify;
 
 use serde::{Deserialize, Serialize};
 

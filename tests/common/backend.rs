@@ -72,8 +72,13 @@ impl Backend {
                 }
             }
             Self::Postgres(admin) => {
-                let name = format!("reelstream_test_{}", uuid::Uuid::new_v4().simple());
+                let name = format!(
+                    "{PREFIX}{}_{}",
+                    unix_now(),
+                    &uuid::Uuid::new_v4().simple().to_string()[..12]
+                );
                 let conn = admin_connect(admin).await;
+                collect_leftovers(&conn).await;
                 conn.execute_raw(Statement::from_string(
                     conn.get_database_backend(),
                     format!("CREATE DATABASE {name}"),
@@ -89,6 +94,54 @@ impl Backend {
             }
         }
     }
+}
+
+/// Test databases are named `reelstream_test_<unix seconds>_<random>`.
+const PREFIX: &str = "reelstream_test_";
+
+/// Age after which a test database is a leftover of a killed run.
+const LEFTOVER_SECS: u64 = 30 * 60;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Drops, once per test process, the test databases that runs killed before
+/// they could drop their own (and those whose drop the process outran).
+async fn collect_leftovers(conn: &DatabaseConnection) {
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ONCE.get_or_init(|| async {
+        let backend = conn.get_database_backend();
+        let Ok(rows) = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT datname FROM pg_database WHERE datname LIKE '{PREFIX}%'"),
+            ))
+            .await
+        else {
+            return;
+        };
+        for row in rows {
+            let Ok(name) = row.try_get_by_index::<String>(0) else {
+                continue;
+            };
+            let created = name
+                .strip_prefix(PREFIX)
+                .and_then(|rest| rest.split('_').next())
+                .and_then(|secs| secs.parse::<u64>().ok());
+            if created.is_none_or(|secs| unix_now().saturating_sub(secs) > LEFTOVER_SECS) {
+                let _ = conn
+                    .execute_raw(Statement::from_string(
+                        backend,
+                        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                    ))
+                    .await;
+            }
+        }
+    })
+    .await;
 }
 
 async fn admin_connect(admin: &str) -> DatabaseConnection {
@@ -129,25 +182,26 @@ impl Drop for TestDb {
         let Some((admin, name)) = self.postgres.take() else {
             return;
         };
-        // Drop runs inside the test's runtime: use a thread with its own.
-        let dropped = std::thread::spawn(move || {
+        // Drop runs inside the test's runtime, which ends right after: the
+        // server's pool may still be half-way through opening connections,
+        // whose backends hold up DROP DATABASE until the runtime is gone and
+        // closes them. So drop from a thread of its own, without waiting; a
+        // database the process outruns is collected by a later run.
+        std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("runtime");
             runtime.block_on(async {
                 let conn = admin_connect(&admin).await;
-                conn.execute_raw(Statement::from_string(
-                    conn.get_database_backend(),
-                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                ))
-                .await
+                let _ = conn
+                    .execute_raw(Statement::from_string(
+                        conn.get_database_backend(),
+                        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                    ))
+                    .await;
             })
-        })
-        .join();
-        if let Ok(Err(e)) = dropped {
-            eprintln!("could not drop a test database: {e}");
-        }
+        });
     }
 }
 

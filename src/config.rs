@@ -163,6 +163,14 @@ impl Config {
         }
     }
 
+    /// The limits on one upload or input file.
+    pub fn limits(&self) -> crate::import::Limits {
+        crate::import::Limits {
+            max_bytes: self.max_upload_bytes,
+            max_rows: self.max_rows,
+        }
+    }
+
     /// TMDB request timeout.
     pub fn tmdb_timeout(&self) -> Duration {
         Duration::from_secs(self.tmdb_timeout_secs)

@@ -31,6 +31,14 @@ pub enum Command {
     /// Serve with a built-in offline TMDB simulator and its sample catalog:
     /// no key, no network.
     Demo(DemoArgs),
+    /// Enrich an export from the command line, with a progress bar; no
+    /// server needed.
+    ///
+    /// Reads FILE (a Letterboxd CSV or export ZIP, an IMDb export, or any CSV
+    /// with a title column), looks every film up on TMDB with the server's
+    /// engine, cache and matcher, and writes the enriched library as CSV or
+    /// JSON.
+    Enrich(crate::cli::EnrichArgs),
     /// Run only the TMDB simulator (for benchmarks and scripts).
     TmdbSim(SimArgs),
     /// Print the OpenAPI specification (YAML) and exit.

@@ -1,6 +1,7 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
 mod error;
+mod events;
 mod health;
 mod limit;
 mod movies;
@@ -30,12 +31,22 @@ pub enum ApiTags {
 #[folder = "static/"]
 struct Dashboard;
 
-type Apis = (upload::UploadApi, session::SessionApi, movies::MoviesApi);
+type Apis = (
+    upload::UploadApi,
+    session::SessionApi,
+    movies::MoviesApi,
+    events::EventsApi,
+);
 
 /// The OpenAPI service; its paths are mounted under `/api`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (upload::UploadApi, session::SessionApi, movies::MoviesApi),
+        (
+            upload::UploadApi,
+            session::SessionApi,
+            movies::MoviesApi,
+            events::EventsApi,
+        ),
         "reelstream",
         env!("CARGO_PKG_VERSION"),
     )
@@ -60,6 +71,7 @@ pub fn router(state: AppState) -> impl Endpoint {
     let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
     let cors = cors(&state.config.cors_origins);
     Route::new()
+        .at("/api/session/:id/ws", get(events::websocket))
         .nest("/api", service)
         .at(
             "/openapi.yaml",
@@ -72,6 +84,7 @@ pub fn router(state: AppState) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .at("/metrics", get(health::metrics))
         .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
         .around(move |ep, req| limit::limit_body(ep, req, body_limit))
         .catch_all_error(error::problem_response)

@@ -175,12 +175,12 @@ async fn follow(
             _ = &mut interrupt => return Ok(false),
             event = events.recv(), if live => match event {
                 Ok(event) => match &*event {
-                    Event::Movie { progress, .. } => reporter.update(progress),
-                    Event::Completed { session, .. } => {
-                        reporter.update(&Progress::from(&**session));
+                    Event::Movie(movie) => reporter.update(&movie.progress),
+                    Event::Completed(completed) => {
+                        reporter.update(&Progress::from(&completed.session));
                         return Ok(true);
                     }
-                    Event::Snapshot { .. } => {}
+                    Event::Snapshot(_) => {}
                 },
                 // Fell behind: the next poll catches up from the database.
                 Err(RecvError::Lagged(_)) => {}

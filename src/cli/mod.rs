@@ -50,6 +50,7 @@ or the run itself failed; 2 bad input or usage (nothing written);
     // but meaningless here, so kept out of the help.
     mut_arg("bind", |a| a.hide(true)),
     mut_arg("cors_origins", |a| a.hide(true)),
+    mut_arg("stream_buffer", |a| a.hide(true)),
 )]
 pub struct EnrichArgs {
     /// The export to enrich: a Letterboxd CSV or export ZIP, an IMDb export,

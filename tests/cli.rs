@@ -303,6 +303,36 @@ async fn bad_input_exits_2_with_the_import_error_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn tmdb_settings_that_cannot_work_exit_2_before_any_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture_path("import/watched.csv");
+    let mut no_key = Command::new(env!("CARGO_BIN_EXE_reelstream"));
+    no_key
+        .env_clear()
+        .current_dir(dir.path())
+        .args(["enrich", "--database-url", &database_url(dir.path())])
+        .args(["-o", "out.csv"])
+        .arg(&input);
+    let ran = run(&mut no_key).await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .starts_with("error: no TMDB credentials: set TMDB_API_KEY"),
+        "{}",
+        ran.stderr
+    );
+
+    let ran = run(enrich(dir.path(), "not a url")
+        .arg(&input)
+        .args(["-o", "out.csv"]))
+    .await;
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("base URL"), "{}", ran.stderr);
+    assert!(!dir.path().join("cli.db").exists(), "no database touched");
+    assert!(!dir.path().join("out.csv").exists());
+}
+
+#[tokio::test]
 async fn a_dead_tmdb_exits_1_with_the_films_failed_in_the_output() {
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

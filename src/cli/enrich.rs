@@ -69,11 +69,16 @@ async fn execute(args: EnrichArgs) -> Result<Ended, CliError> {
     let output = Output::resolve(&args.file, args.output.as_deref(), args.format);
     let import = input::load(&args.file, args.config.limits()).await?;
     output.check(&args.file)?;
-    require_credentials(&args.config)?;
+    check_tmdb(&args.config)?;
 
     let state = AppState::build(args.config.clone())
         .await
-        .map_err(|err| CliError::runtime("cannot open the database", format!("{err:#}")))?;
+        .map_err(|err| CliError::runtime("cannot start", format!("{err:#}")))?;
+    if interrupted.is_cancelled() {
+        // Stopped while reading or connecting: no session to clean up yet.
+        eprintln!("Interrupted; nothing written.");
+        return Ok(Ended::Interrupted);
+    }
     let format = import.format;
     let session = intake::create_session(&state.db, import)
         .await
@@ -230,10 +235,13 @@ async fn all_movies(db: &Db, session_id: &str) -> Result<Vec<Movie>, CliError> {
     }
 }
 
-/// Without credentials TMDB refuses every lookup: say so before starting.
-fn require_credentials(config: &Config) -> Result<(), CliError> {
+/// Refuses TMDB settings that would fail every lookup, before starting:
+/// no credentials (TMDB answers 401), or a base URL that is not one.
+fn check_tmdb(config: &Config) -> Result<(), CliError> {
     if config.tmdb().auth.is_some() {
-        return Ok(());
+        return crate::tmdb::TmdbClient::new(config.tmdb())
+            .map(drop)
+            .map_err(|err| CliError::Usage(err.to_string()));
     }
     Err(CliError::Usage(
         "no TMDB credentials: set TMDB_API_KEY (--tmdb-api-key) or TMDB_READ_TOKEN \

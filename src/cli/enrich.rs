@@ -16,7 +16,7 @@ use super::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EnrichArgs, input};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::engine::intake;
-use crate::events::{Event, Progress};
+use crate::events::{Event, Progress, Published};
 use crate::export;
 use crate::model::{Movie, Session, SessionStatus};
 use crate::store::entities::session;
@@ -167,7 +167,7 @@ async fn enrich(
 async fn follow(
     db: &Db,
     session_id: &str,
-    mut events: tokio::sync::broadcast::Receiver<std::sync::Arc<Event>>,
+    mut events: tokio::sync::broadcast::Receiver<std::sync::Arc<Published>>,
     reporter: &mut Reporter,
     interrupt: impl Future<Output = ()>,
 ) -> Result<bool, CliError> {
@@ -179,13 +179,13 @@ async fn follow(
         tokio::select! {
             _ = &mut interrupt => return Ok(false),
             event = events.recv(), if live => match event {
-                Ok(event) => match &*event {
-                    Event::Movie(movie) => reporter.update(&movie.progress),
-                    Event::Completed(completed) => {
+                Ok(published) => match published.event() {
+                    Some(Event::Movie(movie)) => reporter.update(&movie.progress),
+                    Some(Event::Completed(completed)) => {
                         reporter.update(&Progress::from(&completed.session));
                         return Ok(true);
                     }
-                    Event::Snapshot(_) => {}
+                    _ => {}
                 },
                 // Fell behind: the next poll catches up from the database.
                 Err(RecvError::Lagged(_)) => {}

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::enrichment::Outcome;
 use crate::events::hub::Hub;
-use crate::events::{CompletedEvent, Event, MovieEvent, Progress};
+use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
 use crate::store::entities::session;
 use crate::store::{Db, StoreError, work};
@@ -69,11 +69,32 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
     }
 }
 
+/// Appends an event to the log and returns it ready to publish.
+async fn log(
+    txn: &sea_orm::DatabaseTransaction,
+    session_id: &str,
+    event: &Event,
+) -> Result<Arc<Published>, StoreError> {
+    let published = Published::new(event);
+    work::append_event(
+        txn,
+        session_id,
+        published.seq(),
+        published.kind(),
+        published.json().to_owned(),
+    )
+    .await?;
+    Ok(Arc::new(published))
+}
+
 /// Commits a batch; returns the events to publish, per session, in seq order.
-async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Event>>)>, StoreError> {
+async fn commit(
+    db: &Db,
+    batch: &[Finished],
+) -> Result<Vec<(String, Vec<Arc<Published>>)>, StoreError> {
     let txn = db.begin_write().await?;
     let mut sessions: HashMap<String, session::Model> = HashMap::new();
-    let mut events: Vec<(String, Vec<Arc<Event>>)> = Vec::new();
+    let mut events: Vec<(String, Vec<Arc<Published>>)> = Vec::new();
     for item in batch {
         let session = match sessions.get_mut(&item.session_id) {
             Some(session) => session,
@@ -93,15 +114,7 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
                 movie: Movie::from(movie),
                 progress: Progress::from(&Session::from(session.clone())),
             });
-            work::append_event(
-                &txn,
-                &session.id,
-                session.last_seq,
-                event.kind(),
-                event.to_json(),
-            )
-            .await?;
-            emitted.push(Arc::new(event));
+            emitted.push(log(&txn, &session.id, &event).await?);
         }
         if work::is_complete(session) && session.completed_at.is_none() {
             work::complete(session);
@@ -110,15 +123,7 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
                 seq: session.last_seq,
                 session: Session::from(session.clone()),
             });
-            work::append_event(
-                &txn,
-                &session.id,
-                session.last_seq,
-                event.kind(),
-                event.to_json(),
-            )
-            .await?;
-            emitted.push(Arc::new(event));
+            emitted.push(log(&txn, &session.id, &event).await?);
         }
         if !emitted.is_empty() {
             events.push((item.session_id.clone(), emitted));

@@ -162,11 +162,18 @@ fn bad_request(err: poem::Error) -> ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
+        use sea_orm::DbErr;
         tracing::error!(error = %err, "storage failure");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database is unavailable; try again shortly",
-        )
+        match err {
+            StoreError::Db(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is unavailable; try again shortly",
+            ),
+            _ => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "an unexpected storage error occurred",
+            ),
+        }
     }
 }
 

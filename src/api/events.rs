@@ -100,6 +100,8 @@ impl EventsApi {
     async fn events(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
         /// The seq of the last event received.
         #[oai(name = "Last-Event-ID")]

@@ -69,24 +69,6 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
     }
 }
 
-/// Appends an event to the log and returns it ready to publish.
-async fn log(
-    txn: &sea_orm::DatabaseTransaction,
-    session_id: &str,
-    event: &Event,
-) -> Result<Arc<Published>, StoreError> {
-    let published = Published::new(event);
-    work::append_event(
-        txn,
-        session_id,
-        published.seq(),
-        published.kind(),
-        published.json().to_owned(),
-    )
-    .await?;
-    Ok(Arc::new(published))
-}
-
 /// Commits a batch; returns the events to publish, per session, in seq order.
 async fn commit(
     db: &Db,
@@ -105,8 +87,8 @@ async fn commit(
         };
         let state = item.outcome.final_state();
         let mut emitted = Vec::new();
-        for row in work::pending_rows(&txn, &item.session_id, &item.lookup_key).await? {
-            let movie = work::finalize(&txn, row, &state).await?;
+        let rows = work::pending_rows(&txn, &item.session_id, &item.lookup_key).await?;
+        for movie in work::finalize_all(&txn, rows, &state).await? {
             work::count_final(session, state.status);
             session.last_seq += 1;
             let event = Event::Movie(MovieEvent {
@@ -114,7 +96,7 @@ async fn commit(
                 movie: Movie::from(movie),
                 progress: Progress::from(&Session::from(session.clone())),
             });
-            emitted.push(log(&txn, &session.id, &event).await?);
+            emitted.push(Arc::new(Published::new(&event)));
         }
         if work::is_complete(session) && session.completed_at.is_none() {
             work::complete(session);
@@ -123,12 +105,19 @@ async fn commit(
                 seq: session.last_seq,
                 session: Session::from(session.clone()),
             });
-            emitted.push(log(&txn, &session.id, &event).await?);
+            emitted.push(Arc::new(Published::new(&event)));
         }
         if !emitted.is_empty() {
             events.push((item.session_id.clone(), emitted));
         }
     }
+    let mut log = Vec::new();
+    for (session_id, emitted) in &events {
+        for p in emitted {
+            log.push((session_id.as_str(), p.seq(), p.kind(), p.json()));
+        }
+    }
+    work::append_events(&txn, &log).await?;
     for session in sessions.values() {
         work::save_session(&txn, session).await?;
     }

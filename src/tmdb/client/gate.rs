@@ -52,39 +52,42 @@ impl Gate {
         }
     }
 
-    /// Waits for a connection slot, then for a rate-limit cell outside any
-    /// pause, served in `priority` order. The permit is held until the
-    /// attempt's body has been read.
+    /// Waits for a rate-limit cell outside any pause, served in `priority`
+    /// order, then for a connection slot. The cell comes first so that a
+    /// finishing call is not stuck behind searches holding every slot while
+    /// they wait for cells; the permit is held until the attempt's body has
+    /// been read.
     pub async fn admit(&self, priority: Priority) -> SemaphorePermit<'_> {
-        // The semaphore is never closed, so acquire cannot fail.
-        let permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("gate semaphore is never closed");
         let key = (priority, self.arrivals.fetch_add(1, Ordering::Relaxed));
         self.lock_waiting().insert(key);
-        // Leaves the queue however this future ends (a cancelled caller must not block it).
-        let _leave = Leave { gate: self, key };
-        loop {
-            let turn = self.turn.notified();
-            tokio::pin!(turn);
-            turn.as_mut().enable();
-            if self.lock_waiting().first() == Some(&key) {
-                break;
+        {
+            // Leaves the queue however this ends (a cancelled caller must not block it).
+            let _leave = Leave { gate: self, key };
+            loop {
+                let turn = self.turn.notified();
+                tokio::pin!(turn);
+                turn.as_mut().enable();
+                if self.lock_waiting().first() == Some(&key) {
+                    break;
+                }
+                turn.await;
             }
-            turn.await;
+            loop {
+                if let Some(until) = self.paused_until() {
+                    tokio::time::sleep_until(until).await;
+                }
+                self.limiter.until_ready().await;
+                // A 429 may have paused everyone while this caller waited for its cell.
+                if self.paused_until().is_none() {
+                    break;
+                }
+            }
         }
-        loop {
-            if let Some(until) = self.paused_until() {
-                tokio::time::sleep_until(until).await;
-            }
-            self.limiter.until_ready().await;
-            // A 429 may have paused everyone while this caller waited for its cell.
-            if self.paused_until().is_none() {
-                return permit;
-            }
-        }
+        // The semaphore is never closed, so acquire cannot fail.
+        self.permits
+            .acquire()
+            .await
+            .expect("gate semaphore is never closed")
     }
 
     fn lock_waiting(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Priority, u64)>> {

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::engine::resolver::Resolver;
 use crate::engine::{Engine, EngineHandle};
 use crate::events::hub::Hub;
+use crate::events::metrics::StreamMetrics;
 use crate::store::Db;
 use crate::tmdb::TmdbClient;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Wakes the engine when work arrives.
     pub engine: EngineHandle,
+    /// Metrics of the live streams.
+    pub metrics: StreamMetrics,
 }
 
 impl AppState {
@@ -37,18 +40,30 @@ impl AppState {
         let db = Db::connect(&config.database_url).await?;
         let tmdb = TmdbClient::new(config.tmdb())?;
         let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
+        let hub = Hub::new(config.stream_buffer);
         Ok(Self {
             db,
             config: Arc::new(config),
             resolver,
-            hub: Hub::new(),
+            hub,
             engine: EngineHandle::default(),
+            metrics: StreamMetrics::default(),
         })
     }
 
     /// Starts the enrichment engine on this state.
     pub async fn start_engine(&self, cancel: CancellationToken) -> anyhow::Result<Engine> {
-        Ok(Engine::start(
+        self.start_engine_scoped(cancel, None).await
+    }
+
+    /// Starts the enrichment engine on this state; with `only_session` set
+    /// it looks up that session's films and no other's.
+    pub async fn start_engine_scoped(
+        &self,
+        cancel: CancellationToken,
+        only_session: Option<String>,
+    ) -> anyhow::Result<Engine> {
+        Ok(Engine::start_scoped(
             self.db.clone(),
             self.resolver.clone(),
             self.hub.clone(),
@@ -57,6 +72,7 @@ impl AppState {
             self.config.lease(),
             &self.config.database_url,
             cancel,
+            only_session,
         )
         .await?)
     }
@@ -168,7 +184,8 @@ pub async fn demo(args: crate::config::DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on the first SIGTERM or Ctrl-C.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

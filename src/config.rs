@@ -31,6 +31,14 @@ pub enum Command {
     /// Serve with a built-in offline TMDB simulator and its sample catalog:
     /// no key, no network.
     Demo(DemoArgs),
+    /// Enrich an export from the command line, with a progress bar; no
+    /// server needed.
+    ///
+    /// Reads FILE (a Letterboxd CSV or export ZIP, an IMDb export, or any CSV
+    /// with a title column), looks every film up on TMDB with the server's
+    /// engine, cache and matcher, and writes the enriched library as CSV or
+    /// JSON.
+    Enrich(crate::cli::EnrichArgs),
     /// Run only the TMDB simulator (for benchmarks and scripts).
     TmdbSim(SimArgs),
     /// Print the OpenAPI specification (YAML) and exit.
@@ -131,6 +139,11 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub lease_secs: u64,
 
+    /// Events a live subscriber may fall behind before it is resynchronised
+    /// from the log (the broadcast buffer per session).
+    #[arg(long, env = "REELSTREAM_STREAM_BUFFER", default_value_t = 1024)]
+    pub stream_buffer: usize,
+
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "REELSTREAM_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_upload_bytes: usize,
@@ -166,6 +179,14 @@ impl Config {
             timeout: self.tmdb_timeout(),
             max_retries: self.tmdb_max_retries,
             ..crate::tmdb::TmdbConfig::default()
+        }
+    }
+
+    /// The limits on one upload or input file.
+    pub fn limits(&self) -> crate::import::Limits {
+        crate::import::Limits {
+            max_bytes: self.max_upload_bytes,
+            max_rows: self.max_rows,
         }
     }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use common::{Backend, TestApp, TestDb, test_config};
 use reelstream::app::{self, RunningServer};
-use reelstream::events::Event;
+use reelstream::events::Published;
 use reelstream::store::entities::{event, movie};
 use reelstream::store::{Db, sessions};
 use reelstream::tmdb::sim::{Catalog, SimConfig, SimHandle, Simulator};
@@ -48,33 +48,69 @@ fn films_by_tmdb_id(n: usize) -> (String, Vec<i64>) {
     (csv, ids)
 }
 
+/// One event as a subscriber got it.
+#[derive(Debug)]
+struct Got {
+    seq: i64,
+    kind: String,
+    data: Value,
+}
+
 /// Receives a hub's events for a session until `completed`.
-async fn collect(mut rx: broadcast::Receiver<Arc<Event>>) -> Vec<Arc<Event>> {
+async fn collect(mut rx: broadcast::Receiver<Arc<Published>>) -> Vec<Got> {
     let mut events = Vec::new();
     loop {
         let event = tokio::time::timeout(LONG, rx.recv())
             .await
             .expect("an event within the time limit")
             .expect("no lag, no close before completed");
-        let done = event.kind() == "completed";
-        events.push(event);
-        if done {
+        events.push(Got {
+            seq: event.seq(),
+            kind: event.kind().to_owned(),
+            data: serde_json::from_str(event.json()).unwrap(),
+        });
+        if event.is_final() {
             return events;
         }
     }
 }
 
+/// A real SSE client on `base_url`: the snapshot's seq, then the events
+/// after it until `completed`.
+async fn sse(base_url: &str, session_id: &str) -> (i64, Vec<Got>) {
+    let response = reqwest::Client::new()
+        .get(format!("{base_url}/api/session/{session_id}/events"))
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .expect("SSE request");
+    let mut messages = common::live::read_sse(response, usize::MAX)
+        .await
+        .into_iter();
+    let snapshot = messages.next().expect("a snapshot first");
+    assert_eq!(snapshot.event, "snapshot");
+    let from = snapshot.data["seq"].as_i64().unwrap();
+    let got = messages
+        .map(|m| Got {
+            seq: m.id.parse().expect("id: is the seq"),
+            kind: m.event,
+            data: m.data,
+        })
+        .collect();
+    (from, got)
+}
+
 /// Asserts a subscriber that subscribed when the log ended at `from` got
 /// every later event exactly once, in order, ending with `completed`, and
 /// that they are the logged ones.
-async fn assert_once_in_order(db: &Db, session_id: &str, from: i64, got: &[Arc<Event>]) {
+async fn assert_once_in_order(db: &Db, session_id: &str, from: i64, got: &[Got]) {
     let logged = event::Entity::find()
         .filter(event::Column::SessionId.eq(session_id))
         .order_by_asc(event::Column::Seq)
         .all(db.conn())
         .await
         .unwrap();
-    let seqs: Vec<i64> = got.iter().map(|e| e.seq()).collect();
+    let seqs: Vec<i64> = got.iter().map(|e| e.seq).collect();
     let last = logged.last().map_or(0, |e| e.seq);
     assert_eq!(
         seqs,
@@ -87,9 +123,11 @@ async fn assert_once_in_order(db: &Db, session_id: &str, from: i64, got: &[Arc<E
         "the log is dense"
     );
     for (event, row) in got.iter().zip(&logged[from as usize..]) {
-        assert_eq!(event.to_json(), row.payload, "seq {}", row.seq);
+        assert_eq!(event.kind, row.kind, "seq {}", row.seq);
+        let logged: Value = serde_json::from_str(&row.payload).unwrap();
+        assert_eq!(event.data, logged, "seq {}", row.seq);
     }
-    assert_eq!(got.last().map(|e| e.kind()), Some("completed"));
+    assert_eq!(got.last().map(|e| e.kind.as_str()), Some("completed"));
 }
 
 /// Asserts each movie row got exactly one `movie` event (no film finalised
@@ -146,8 +184,8 @@ async fn lease_owners(db: &Db) -> BTreeSet<String> {
 }
 
 /// Two servers in one process on one database: an upload on A is enriched
-/// by both, each film once, and subscribers on A and on B each get every
-/// event once and in order.
+/// by both, each film once; a real SSE client on B and a subscriber of A's
+/// hub each get every event once and in order.
 async fn two_replicas_share_the_work_and_every_event_reaches_both(backend: Backend) {
     let sim = SimConfig {
         latency: Duration::from_millis(40),
@@ -163,15 +201,17 @@ async fn two_replicas_share_the_work_and_every_event_reaches_both(backend: Backe
     let session = a.upload_csv(&csv).await;
     let id = session["id"].as_str().unwrap().to_owned();
     let on_a = a.server.state.hub.subscribe(&id);
-    let on_b = b.state.hub.subscribe(&id);
-    // What a real subscriber does next: read where the log stands.
-    let from = sessions::get(&b.state.db, &id)
+    // What a subscriber does next: read where the log stands.
+    let from = sessions::get(&a.server.state.db, &id)
         .await
         .unwrap()
         .unwrap()
         .last_seq;
     let on_a = tokio::spawn(collect(on_a));
-    let on_b = tokio::spawn(collect(on_b));
+    let on_b = tokio::spawn({
+        let (url, id) = (b.url(), id.clone());
+        async move { sse(&url, &id).await }
+    });
 
     // Both replicas hold leases on the session's films at some point.
     let mut owners = BTreeSet::new();
@@ -180,9 +220,9 @@ async fn two_replicas_share_the_work_and_every_event_reaches_both(backend: Backe
         owners.extend(lease_owners(&b.state.db).await);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let got_b = on_b.await.unwrap();
+    let (from_b, got_b) = on_b.await.unwrap();
     let got_a = on_a.await.unwrap();
-    assert_once_in_order(&b.state.db, &id, from, &got_b).await;
+    assert_once_in_order(&b.state.db, &id, from_b, &got_b).await;
     assert_once_in_order(&a.server.state.db, &id, from, &got_a).await;
     assert_each_row_final_once(&a.server.state.db, &id).await;
     let replicas: BTreeSet<String> = [
@@ -276,14 +316,15 @@ impl Replica {
             .env("REELSTREAM_BIND", "127.0.0.1:0")
             .env("REELSTREAM_LOG_FORMAT", "json")
             .env("RUST_LOG", "info,sqlx=warn,sea_orm=warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true);
         for (key, value) in env {
             command.env(key, value);
         }
         let mut child = command.spawn().expect("the reelstream binary starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Logs go to stderr.
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let (tx, rx) = tokio::sync::oneshot::channel();
         // Keep reading, so the child never blocks on a full pipe.
         tokio::spawn(async move {
@@ -365,7 +406,8 @@ async fn wait_completed(db: &Db, id: &str) {
 const LEASE_SECS: i64 = 3;
 
 /// Replica A (a real process) and replica B (in this process) share a
-/// session; A is killed with SIGKILL mid-session. B leaves A's leased films
+/// session uploaded on A and followed over SSE on B; A is killed with
+/// SIGKILL mid-session. B leaves A's leased films
 /// alone until their leases expire, then finishes them: every film final
 /// once, exact counters, and no film's details fetched twice except those A
 /// had in flight when it died.
@@ -400,9 +442,10 @@ async fn a_replica_killed_mid_session_is_taken_over_after_its_leases_expire(back
     let (csv, ids) = films_by_tmdb_id(60);
     let session = upload_to(&replica_a.url, &csv).await;
     let id = session["id"].as_str().unwrap().to_owned();
-    let rx = b.state.hub.subscribe(&id);
-    let from = sessions::get(&store, &id).await.unwrap().unwrap().last_seq;
-    let events = tokio::spawn(collect(rx));
+    let events = tokio::spawn({
+        let (url, id) = (b.url(), id.clone());
+        async move { sse(&url, &id).await }
+    });
 
     // Kill A once both replicas are at work.
     let deadline = tokio::time::Instant::now() + LONG;
@@ -441,7 +484,7 @@ async fn a_replica_killed_mid_session_is_taken_over_after_its_leases_expire(back
 
     wait_completed(&store, &id).await;
     let took = Utc::now() - killed_at;
-    let got = events.await.unwrap();
+    let (from, got) = events.await.unwrap();
     assert_once_in_order(&store, &id, from, &got).await;
     assert_each_row_final_once(&store, &id).await;
 

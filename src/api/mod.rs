@@ -1,12 +1,15 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
+mod contract;
 mod error;
+mod events;
 mod health;
 mod limit;
 mod movies;
 mod session;
 mod upload;
 
+pub use contract::GeneratorFriendly;
 pub use error::{ApiError, Problem, ProblemDetail};
 
 use poem::endpoint::EmbeddedFilesEndpoint;
@@ -30,12 +33,22 @@ pub enum ApiTags {
 #[folder = "static/"]
 struct Dashboard;
 
-type Apis = (upload::UploadApi, session::SessionApi, movies::MoviesApi);
+type Apis = GeneratorFriendly<(
+    upload::UploadApi,
+    session::SessionApi,
+    movies::MoviesApi,
+    events::EventsApi,
+)>;
 
 /// The OpenAPI service; its paths are mounted under `/api`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (upload::UploadApi, session::SessionApi, movies::MoviesApi),
+        GeneratorFriendly((
+            upload::UploadApi,
+            session::SessionApi,
+            movies::MoviesApi,
+            events::EventsApi,
+        )),
         "reelstream",
         env!("CARGO_PKG_VERSION"),
     )
@@ -49,17 +62,34 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document as YAML, exactly as served at `/openapi.yaml`.
 pub fn spec_yaml() -> String {
-    openapi_service().spec_yaml()
+    serde_yaml_ng::to_string(&document()).expect("the document serialises")
+}
+
+/// The document as poem-openapi derives it, with what its metadata cannot
+/// express added (see [`contract::describe_event_streams`]).
+fn document() -> serde_yaml_ng::Value {
+    let mut document =
+        serde_yaml_ng::from_str(&openapi_service().spec_yaml()).expect("poem-openapi writes YAML");
+    contract::describe_event_streams(&mut document);
+    document
+}
+
+/// The interactive reference at `/docs`, showing the same document.
+fn docs() -> impl Endpoint {
+    let service = openapi_service();
+    let document = serde_json::to_string(&document()).expect("the document serialises");
+    let html = service.rapidoc_html().replace(&service.spec(), &document);
+    poem::endpoint::make_sync(move |_| poem::web::Html(html.clone()))
 }
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> impl Endpoint {
     let service = openapi_service();
-    let docs = service.rapidoc();
     let spec = spec_yaml();
     let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
     let cors = cors(&state.config.cors_origins);
     Route::new()
+        .at("/api/session/:id/ws", get(events::websocket))
         .nest("/api", service)
         .at(
             "/openapi.yaml",
@@ -69,9 +99,10 @@ pub fn router(state: AppState) -> impl Endpoint {
                     .into_response()
             })),
         )
-        .nest("/docs", docs)
+        .at("/docs", docs())
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .at("/metrics", get(health::metrics))
         .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
         .around(move |ep, req| limit::limit_body(ep, req, body_limit))
         .catch_all_error(error::problem_response)

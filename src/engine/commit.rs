@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::enrichment::Outcome;
 use crate::events::hub::Hub;
 use crate::events::notify;
-use crate::events::{Event, Progress};
+use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
 use crate::store::entities::session;
 use crate::store::work::Lease;
@@ -90,7 +90,7 @@ async fn commit(
     db: &Db,
     lease: &Lease,
     batch: &[Finished],
-) -> Result<Vec<(String, Vec<Arc<Event>>)>, StoreError> {
+) -> Result<Vec<(String, Vec<Arc<Published>>)>, StoreError> {
     let txn = db.begin_write().await?;
     // Lock the sessions first, always in the same order, so that two
     // replicas committing for the same sessions queue instead of deadlocking.
@@ -103,53 +103,44 @@ async fn commit(
             sessions.insert(id.to_owned(), found);
         }
     }
-    let mut events: Vec<(String, Vec<Arc<Event>>)> = Vec::new();
+    let mut events: Vec<(String, Vec<Arc<Published>>)> = Vec::new();
     for item in batch {
         let Some(session) = sessions.get_mut(&item.session_id) else {
             continue; // deleted while its lookup ran
         };
         let state = item.outcome.final_state();
         let mut emitted = Vec::new();
-        for row in work::pending_rows(&txn, lease, &item.session_id, &item.lookup_key).await? {
-            let movie = work::finalize(&txn, row, &state).await?;
+        let rows = work::pending_rows(&txn, lease, &item.session_id, &item.lookup_key).await?;
+        for movie in work::finalize_all(&txn, rows, &state).await? {
             work::count_final(session, state.status);
             session.last_seq += 1;
-            let event = Event::Movie {
+            let event = Event::Movie(MovieEvent {
                 seq: session.last_seq,
-                movie: Box::new(Movie::from(movie)),
+                movie: Movie::from(movie),
                 progress: Progress::from(&Session::from(session.clone())),
-            };
-            work::append_event(
-                &txn,
-                &session.id,
-                session.last_seq,
-                event.kind(),
-                event.to_json(),
-            )
-            .await?;
-            emitted.push(Arc::new(event));
+            });
+            emitted.push(Arc::new(Published::new(&event)));
         }
         if work::is_complete(session) && session.completed_at.is_none() {
             work::complete(session);
             session.last_seq += 1;
-            let event = Event::Completed {
+            let event = Event::Completed(CompletedEvent {
                 seq: session.last_seq,
-                session: Box::new(Session::from(session.clone())),
-            };
-            work::append_event(
-                &txn,
-                &session.id,
-                session.last_seq,
-                event.kind(),
-                event.to_json(),
-            )
-            .await?;
-            emitted.push(Arc::new(event));
+                session: Session::from(session.clone()),
+            });
+            emitted.push(Arc::new(Published::new(&event)));
         }
         if !emitted.is_empty() {
             events.push((item.session_id.clone(), emitted));
         }
     }
+    let mut log = Vec::new();
+    for (session_id, emitted) in &events {
+        for p in emitted {
+            log.push((session_id.as_str(), p.seq(), p.kind(), p.json()));
+        }
+    }
+    work::append_events(&txn, &log).await?;
     for session in sessions.values() {
         work::save_session(&txn, session).await?;
     }

@@ -3,6 +3,7 @@
 
 pub mod commit;
 pub mod enrichment;
+pub mod intake;
 pub mod matcher;
 pub mod normalize;
 pub mod resolver;
@@ -73,6 +74,35 @@ impl Engine {
         database_url: &str,
         cancel: CancellationToken,
     ) -> Result<Self, StoreError> {
+        Self::start_scoped(
+            db,
+            resolver,
+            hub,
+            handle,
+            window,
+            lease_duration,
+            database_url,
+            cancel,
+            None,
+        )
+        .await
+    }
+
+    /// As [`Engine::start`], but with `only_session` set it touches that
+    /// session alone: `reelstream enrich` sharing a server's database must
+    /// not take over (or wait behind) the server's sessions.
+    #[allow(clippy::too_many_arguments)] // wired once, by the app
+    pub async fn start_scoped(
+        db: Db,
+        resolver: Arc<Resolver>,
+        hub: Hub,
+        handle: &EngineHandle,
+        window: usize,
+        lease_duration: Duration,
+        database_url: &str,
+        cancel: CancellationToken,
+        only_session: Option<String>,
+    ) -> Result<Self, StoreError> {
         let lease = Lease {
             owner: handle.replica.clone(),
             duration: lease_duration,
@@ -81,13 +111,16 @@ impl Engine {
         if db.is_postgres() {
             // Listening before the first commit, so that no event is missed.
             tasks.push(notify::start(database_url, db.clone(), hub.clone(), cancel.clone()).await?);
-        } else {
-            // Only this process may use a SQLite file: a lease left in it is a
-            // dead process's, and its films are free to take at once.
+        } else if only_session.is_none() {
+            // One server per SQLite file: a lease left in it is a dead
+            // process's, and its films are free to take at once. (A scoped
+            // engine, `reelstream enrich` beside a server, leaves them be.)
             work::release_all(&db).await?;
         }
         for session_id in work::sessions_in_order(&db).await? {
-            work::reconcile(&db, &session_id).await?;
+            if only_session.as_ref().is_none_or(|only| *only == session_id) {
+                work::reconcile(&db, &session_id).await?;
+            }
         }
         let (commits, rx) = mpsc::channel(window * 2);
         tasks.push(tokio::spawn(commit::run(
@@ -110,6 +143,7 @@ impl Engine {
             cancel,
             window,
             lease: lease.clone(),
+            only_session,
         };
         tasks.push(tokio::spawn(scheduler.run()));
         Ok(Self { tasks, db, lease })

@@ -22,14 +22,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::sqlx::postgres::{PgListener, PgNotification};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    QueryOrder, Statement,
 };
 use tokio_util::sync::CancellationToken;
 
-use super::Event;
+use super::Published;
 use super::hub::Hub;
 use crate::store::entities::event;
-use crate::store::{Db, StoreError};
+use crate::store::{Db, StoreError, events};
 
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "reelstream_events";
@@ -97,7 +97,7 @@ impl Announcement {
 /// notification per session.
 pub async fn announce(
     txn: &DatabaseTransaction,
-    events: &[(String, Vec<Arc<Event>>)],
+    events: &[(String, Vec<Arc<Published>>)],
 ) -> Result<(), StoreError> {
     let mut per_session: BTreeMap<&str, Announcement> = BTreeMap::new();
     for (session_id, events) in events {
@@ -107,7 +107,7 @@ pub async fn announce(
                 session_id: session_id.clone(),
                 first: seq,
                 last: seq,
-                completed: event.kind() == "completed",
+                completed: event.is_final(),
             };
             match per_session.get_mut(session_id.as_str()) {
                 Some(known) => known.merge(this),
@@ -293,13 +293,7 @@ impl Fanout {
     async fn publish_after(&self, session_id: &str, after: i64) -> Result<i64, StoreError> {
         let mut seen = after;
         loop {
-            let rows = event::Entity::find()
-                .filter(event::Column::SessionId.eq(session_id))
-                .filter(event::Column::Seq.gt(seen))
-                .order_by_asc(event::Column::Seq)
-                .limit(PAGE)
-                .all(self.db.conn())
-                .await?;
+            let rows = events::range(&self.db, session_id, seen, None, PAGE).await?;
             let Some(last) = rows.last().map(|row| row.seq) else {
                 return Ok(seen);
             };
@@ -348,16 +342,10 @@ fn connection_error(err: sea_orm::sqlx::Error) -> StoreError {
     )))
 }
 
-/// Logged events as published; a row that does not parse is skipped (and logged).
-fn parse(rows: Vec<event::Model>) -> Vec<Arc<Event>> {
+/// Logged events as published: the stored JSON, as is.
+fn parse(rows: Vec<event::Model>) -> Vec<Arc<Published>> {
     rows.into_iter()
-        .filter_map(|row| match serde_json::from_str::<Event>(&row.payload) {
-            Ok(event) => Some(Arc::new(event)),
-            Err(err) => {
-                tracing::error!(session = %row.session_id, seq = row.seq, error = %err, "unreadable logged event");
-                None
-            }
-        })
+        .map(|row| Arc::new(Published::from_log(row.seq, row.kind, row.payload)))
         .collect()
 }
 

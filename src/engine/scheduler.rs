@@ -2,7 +2,7 @@
 //! sessions (round robin: a 50-film upload is not stuck behind a 10 000-film
 //! one), one lookup per distinct film per session.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::commit::Finished;
 use super::resolver::{Film, Resolver};
+use crate::store::entities::movie;
 use crate::store::work::{self, Lease, PendingFilm};
 use crate::store::{Db, StoreError};
 
@@ -84,6 +85,13 @@ impl Scheduler {
         let mut in_flight: HashSet<FilmKey> = HashSet::new();
         let mut queue = RoundRobin::default();
         let mut dirty = true;
+        let (claims, requests) = mpsc::channel(self.window.max(1));
+        let claimer = tokio::spawn(claimer(
+            self.db.clone(),
+            self.lease.clone(),
+            requests,
+            self.cancel.clone(),
+        ));
         let mut takeover = tokio::time::interval(self.lease.duration.max(IDLE_REFRESH));
         takeover.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -98,9 +106,9 @@ impl Scheduler {
             }
             while jobs.len() < self.window {
                 let Some(film) = queue.next() else { break };
-                let key = (film.session_id.clone(), film.lookup_key.clone());
+                let key = (film.session_id, film.lookup_key);
                 in_flight.insert(key.clone());
-                jobs.spawn(self.job(film, key));
+                jobs.spawn(self.job(claims.clone(), key));
             }
             tokio::select! {
                 biased;
@@ -108,6 +116,12 @@ impl Scheduler {
                 Some(done) = jobs.join_next(), if !jobs.is_empty() => {
                     if let Ok(key) = done {
                         in_flight.remove(&key);
+                    }
+                    // Everything else already done, so the window refills at once.
+                    while let Some(done) = jobs.try_join_next() {
+                        if let Ok(key) = done {
+                            in_flight.remove(&key);
+                        }
                     }
                     if queue.is_empty() {
                         dirty = true;
@@ -120,6 +134,7 @@ impl Scheduler {
             }
         }
         jobs.shutdown().await;
+        let _ = claimer.await;
     }
 
     async fn refresh(&self, in_flight: &HashSet<FilmKey>) -> Result<RoundRobin, StoreError> {
@@ -132,18 +147,31 @@ impl Scheduler {
         Ok(RoundRobin::rebuild(&order, films, in_flight))
     }
 
-    fn job(&self, film: PendingFilm, key: FilmKey) -> impl Future<Output = FilmKey> + use<> {
-        let db = self.db.clone();
+    /// Claims a film, looks it up and waits until the outcome is committed;
+    /// a film it cannot claim (finished, deleted, or another replica's) is
+    /// left alone.
+    fn job(
+        &self,
+        claims: mpsc::Sender<ClaimRequest>,
+        key: FilmKey,
+    ) -> impl Future<Output = FilmKey> + use<> {
         let resolver = self.resolver.clone();
         let commits = self.commits.clone();
-        let lease = self.lease.clone();
         async move {
-            let row = match work::claim(&db, &lease, &film.session_id, &film.lookup_key).await {
+            let (reply, claimed) = oneshot::channel();
+            let request = ClaimRequest {
+                film: key.clone(),
+                reply,
+            };
+            if claims.send(request).await.is_err() {
+                return key; // shutting down
+            }
+            let row = match claimed.await {
                 Ok(Some(row)) => row,
-                // Finished, deleted, or claimed by another replica meanwhile.
                 Ok(None) => return key,
-                Err(err) => {
-                    tracing::error!(error = %err, "could not claim a pending film");
+                Err(_) => {
+                    // The claim failed (logged by the claimer); the film
+                    // stays pending for a later round.
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     return key;
                 }
@@ -151,8 +179,8 @@ impl Scheduler {
             let outcome = resolver.lookup(&Film::from(row)).await;
             let (ack, committed) = oneshot::channel();
             let finished = Finished {
-                session_id: film.session_id,
-                lookup_key: film.lookup_key,
+                session_id: key.0.clone(),
+                lookup_key: key.1.clone(),
                 outcome,
                 ack,
             };
@@ -160,6 +188,60 @@ impl Scheduler {
                 let _ = committed.await;
             }
             key
+        }
+    }
+}
+
+/// A job asking for its film; answered with the film's first pending row
+/// once claimed, `None` when it is not this replica's to look up.
+struct ClaimRequest {
+    film: FilmKey,
+    reply: oneshot::Sender<Option<movie::Model>>,
+}
+
+/// Most films claimed in one transaction.
+const CLAIM_BATCH: usize = 256;
+
+/// Claims films for the jobs, batching the requests that arrive together
+/// into one transaction (a window refilled after a commit claims as one),
+/// so claiming costs a round trip per batch rather than per film.
+async fn claimer(
+    db: Db,
+    lease: Lease,
+    mut requests: mpsc::Receiver<ClaimRequest>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let first = tokio::select! {
+            request = requests.recv() => match request { Some(r) => r, None => return },
+            _ = cancel.cancelled() => return,
+        };
+        // Let the jobs spawned alongside this one ask too.
+        tokio::task::yield_now().await;
+        let mut batch = vec![first];
+        while batch.len() < CLAIM_BATCH {
+            match requests.try_recv() {
+                Ok(request) => batch.push(request),
+                Err(_) => break,
+            }
+        }
+        let films: Vec<(&str, &str)> = batch
+            .iter()
+            .map(|r| (r.film.0.as_str(), r.film.1.as_str()))
+            .collect();
+        match work::claim(&db, &lease, &films).await {
+            Ok(rows) => {
+                let mut rows: HashMap<FilmKey, movie::Model> = rows
+                    .into_iter()
+                    .map(|row| ((row.session_id.clone(), row.lookup_key.clone()), row))
+                    .collect();
+                for request in batch {
+                    let row = rows.remove(&request.film);
+                    let _ = request.reply.send(row);
+                }
+            }
+            // Dropping the replies tells each job the claim failed.
+            Err(err) => tracing::error!(error = %err, "could not claim pending films"),
         }
     }
 }

@@ -110,8 +110,12 @@ pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError>
     Ok(movie::Entity::find_by_id(id).one(db.conn()).await?)
 }
 
-/// Claims one film of a session for this replica: returns its first pending
-/// row, or None when it is finished, gone, or held by another live lease.
+/// Most films claimed in one transaction.
+const CLAIM_CHUNK: usize = 100;
+
+/// Claims films (session id, lookup key) for this replica, in one
+/// transaction; returns the first pending row of each film it got. A film is
+/// left out when it is finished, gone, or held by another live lease.
 ///
 /// Every claimer of a film contends on the same row, the film's first pending
 /// one, locked `FOR UPDATE SKIP LOCKED` on PostgreSQL: of two replicas
@@ -121,65 +125,125 @@ pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError>
 pub async fn claim(
     db: &Db,
     lease: &Lease,
-    session_id: &str,
-    lookup_key: &str,
-) -> Result<Option<movie::Model>, StoreError> {
+    films: &[(&str, &str)],
+) -> Result<Vec<movie::Model>, StoreError> {
+    let mut claimed = Vec::new();
+    for chunk in films.chunks(CLAIM_CHUNK) {
+        claimed.extend(claim_chunk(db, lease, chunk).await?);
+    }
+    Ok(claimed)
+}
+
+/// Rows of any of `films`, as one `lookup_key IN (…)` per session (which
+/// the `(status, lookup_key)` index serves) rather than a long `OR`.
+fn of_films(films: &[(&str, &str)]) -> Condition {
+    let mut per_session: Vec<(&str, Vec<&str>)> = Vec::new();
+    for &(session_id, lookup_key) in films {
+        match per_session.iter_mut().find(|(s, _)| *s == session_id) {
+            Some((_, keys)) => keys.push(lookup_key),
+            None => per_session.push((session_id, vec![lookup_key])),
+        }
+    }
+    per_session
+        .into_iter()
+        .fold(Condition::any(), |any, (session_id, keys)| {
+            any.add(
+                Condition::all()
+                    .add(movie::Column::SessionId.eq(session_id))
+                    .add(movie::Column::LookupKey.is_in(keys)),
+            )
+        })
+}
+
+async fn claim_chunk(
+    db: &Db,
+    lease: &Lease,
+    films: &[(&str, &str)],
+) -> Result<Vec<movie::Model>, StoreError> {
+    if films.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = Utc::now();
     let txn = db.begin_write().await?;
-    let first = Query::select()
+    let first_rows = Query::select()
         .expr(movie::Column::Id.min())
         .from(movie::Entity)
-        .and_where(movie::Column::SessionId.eq(session_id))
-        .and_where(movie::Column::LookupKey.eq(lookup_key))
-        .and_where(movie::Column::Status.eq(STATUS_PENDING))
+        .cond_where(
+            Condition::all()
+                .add(movie::Column::Status.eq(STATUS_PENDING))
+                .add(of_films(films)),
+        )
+        .group_by_columns([movie::Column::SessionId, movie::Column::LookupKey])
         .to_owned();
-    let Some(token) = movie::Entity::find()
-        .filter(movie::Column::Id.in_subquery(first))
+    let tokens = movie::Entity::find()
+        .filter(movie::Column::Id.in_subquery(first_rows))
         .filter(movie::Column::Status.eq(STATUS_PENDING))
         .filter(unleased(now))
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .one(&txn)
-        .await?
-    else {
-        return Ok(None);
-    };
+        .all(&txn)
+        .await?;
+    if tokens.is_empty() {
+        return Ok(tokens);
+    }
+    let won: Vec<(&str, &str)> = tokens
+        .iter()
+        .map(|t| (t.session_id.as_str(), t.lookup_key.as_str()))
+        .collect();
     let expires = lease.expiry();
     movie::Entity::update_many()
         .col_expr(movie::Column::LeaseOwner, Expr::value(&*lease.owner))
         .col_expr(movie::Column::LeaseExpiresAt, Expr::value(expires))
-        .filter(movie::Column::SessionId.eq(session_id))
-        .filter(movie::Column::LookupKey.eq(lookup_key))
         .filter(movie::Column::Status.eq(STATUS_PENDING))
         .filter(unleased(now))
+        .filter(of_films(&won))
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(Some(movie::Model {
-        lease_owner: Some(lease.owner.to_string()),
-        lease_expires_at: Some(expires),
-        ..token
-    }))
+    Ok(tokens
+        .into_iter()
+        .map(|token| movie::Model {
+            lease_owner: Some(lease.owner.to_string()),
+            lease_expires_at: Some(expires),
+            ..token
+        })
+        .collect())
 }
 
 /// Extends every lease this replica holds; returns how many rows it holds.
+///
+/// Rows locked right now (by the committer finalising them, typically) are
+/// skipped rather than waited for: waiting could deadlock with a
+/// transaction that locks the same rows in another order, and a row skipped
+/// is renewed at the next round, well before its lease runs out.
 pub async fn renew(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
     let result = movie::Entity::update_many()
         .col_expr(movie::Column::LeaseExpiresAt, Expr::value(lease.expiry()))
-        .filter(movie::Column::LeaseOwner.eq(&*lease.owner))
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(movie::Column::Id.in_subquery(owned_unlocked(lease)))
         .exec(db.conn())
         .await?;
     Ok(result.rows_affected)
 }
 
 /// Gives up this replica's leases (on a clean shutdown), so that the films
-/// it did not finish are claimable at once.
+/// it did not finish are claimable at once; a row locked meanwhile keeps its
+/// lease until it expires.
 pub async fn release(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
     let result = clear_leases()
-        .filter(movie::Column::LeaseOwner.eq(&*lease.owner))
+        .filter(movie::Column::Id.in_subquery(owned_unlocked(lease)))
         .exec(db.conn())
         .await?;
     Ok(result.rows_affected)
+}
+
+/// The ids of the pending rows `lease` holds that nobody has locked.
+fn owned_unlocked(lease: &Lease) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(movie::Column::Id)
+        .from(movie::Entity)
+        .and_where(movie::Column::LeaseOwner.eq(&*lease.owner))
+        .and_where(movie::Column::Status.eq(STATUS_PENDING))
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .to_owned()
 }
 
 /// Clears every lease: for SQLite on start, where the one process that may

@@ -13,8 +13,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Errors of the storage layer.
@@ -27,6 +27,9 @@ pub enum StoreError {
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
 }
+
+/// The PostgreSQL advisory lock taken while migrating (an arbitrary constant).
+const MIGRATION_LOCK: i64 = 0x7265_656c_7374_726d; // "reelstrm"
 
 /// How long a SQLite writer waits for the lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,8 +60,23 @@ impl Db {
             options.max_connections(16);
         }
         let conn = Database::connect(options).await?;
-        Migrator::up(&conn, None).await?;
-        Ok(Self { conn })
+        // Processes starting together on a new database (replicas, or
+        // `reelstream enrich` beside a server): one migrates while the others
+        // wait, then they find nothing left to do. On SQLite the write
+        // transaction (IMMEDIATE) serialises them; PostgreSQL takes an
+        // advisory lock, as concurrent DDL does not wait for itself there.
+        let db = Self { conn };
+        let txn = db.begin_write().await?;
+        if db.is_postgres() {
+            txn.execute_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"),
+            ))
+            .await?;
+        }
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
+        Ok(db)
     }
 
     /// The underlying connection pool, for reads.

@@ -1,8 +1,18 @@
-//! The SQLite defaults the issue asks for: WAL, a busy timeout, and write
+//! The store on its own. SQLite's defaults: WAL, a busy timeout, and write
 //! transactions that begin IMMEDIATE so concurrent read-then-write
-//! transactions wait for each other instead of failing with SQLITE_BUSY.
+//! transactions wait for each other instead of failing with SQLITE_BUSY. On
+//! both backends: migrations (also when replicas start together), the row
+//! locks writers rely on, and the leases replicas claim films with.
 
-use reelstream::store::Db;
+mod common;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use common::Backend;
+use reelstream::store::sessions::{self, NewMovie};
+use reelstream::store::work::{self, Lease};
+use reelstream::store::{Db, movies};
 use sea_orm::{ConnectionTrait, Statement};
 
 async fn temp_db() -> (Db, tempfile::TempDir) {
@@ -49,10 +59,19 @@ async fn the_file_is_created_and_migrations_are_idempotent() {
 /// Many transactions that each read a counter and write it back: under
 /// deferred transactions some fail at once with SQLITE_BUSY (the read lock
 /// cannot be upgraded); begun IMMEDIATE they queue and every increment lands.
-#[tokio::test]
-async fn concurrent_read_then_write_transactions_all_commit() {
-    let (db, _dir) = temp_db().await;
+/// On PostgreSQL the read locks the row (`FOR UPDATE`, as every writer of a
+/// session row does), and the increments queue just the same.
+async fn concurrent_read_then_write_transactions_all_commit(backend: Backend) {
+    let test_db = backend.create_db().await;
+    let db = Db::connect(&test_db.url)
+        .await
+        .expect("connect and migrate");
     let backend = db.backend();
+    let read = if db.is_postgres() {
+        "SELECT n FROM counter FOR UPDATE"
+    } else {
+        "SELECT n FROM counter"
+    };
     db.conn()
         .execute_raw(Statement::from_string(
             backend,
@@ -73,10 +92,10 @@ async fn concurrent_read_then_write_transactions_all_commit() {
             tokio::spawn(async move {
                 let txn = db.begin_write().await?;
                 let row = txn
-                    .query_one_raw(Statement::from_string(backend, "SELECT n FROM counter"))
+                    .query_one_raw(Statement::from_string(backend, read))
                     .await?
                     .unwrap();
-                let n: i64 = row.try_get_by_index(0)?;
+                let n: i32 = row.try_get_by_index(0)?;
                 tokio::task::yield_now().await;
                 txn.execute_raw(Statement::from_string(
                     backend,
@@ -97,5 +116,165 @@ async fn concurrent_read_then_write_transactions_all_commit() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 40);
+    assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 40);
+}
+
+/// Replicas starting together on a new database: one migrates, the others
+/// wait for it; a later start finds nothing to do.
+async fn migrations_run_once_when_replicas_start_together(backend: Backend) {
+    let test_db = backend.create_db().await;
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = test_db.url.clone();
+            tokio::spawn(async move { Db::connect(&url).await.map(|_| ()) })
+        })
+        .collect();
+    for start in starts {
+        start.await.unwrap().expect("every replica starts");
+    }
+    Db::connect(&test_db.url)
+        .await
+        .expect("a later start migrates nothing and succeeds");
+}
+
+/// A session of `films` films, each in `rows_each` rows.
+async fn session_of(db: &Db, films: usize, rows_each: usize) -> String {
+    let mut rows = Vec::new();
+    for film in 0..films {
+        for _ in 0..rows_each {
+            rows.push(NewMovie {
+                row: rows.len() as i32 + 1,
+                title: format!("Film {film}"),
+                year: Some(2000),
+                letterboxd_uri: None,
+                imdb_id: None,
+                tmdb_id: Some(film as i64 + 1),
+                watched_date: None,
+                rating: None,
+                rewatch: 0,
+                lookup_key: format!("tmdb:{}", film + 1),
+            });
+        }
+    }
+    sessions::create(db, "generic", rows).await.unwrap().id
+}
+
+fn lease(secs: u64) -> Lease {
+    Lease::new(Duration::from_secs(secs))
+}
+
+/// A claimed film belongs to its claimer until the lease expires: nobody
+/// else can claim it, see it as pending work, or commit its rows; then
+/// anyone can. Renewal keeps it; release gives it back.
+async fn a_film_is_one_replicas_until_its_lease_expires(backend: Backend) {
+    let test_db = backend.create_db().await;
+    let db = Db::connect(&test_db.url).await.unwrap();
+    let session = session_of(&db, 2, 3).await;
+    let (a, b) = (lease(60), lease(60));
+    let film = (session.as_str(), "tmdb:1");
+
+    let claimed = work::claim(&db, &a, &[film]).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let token = &claimed[0];
+    assert_eq!((token.row, token.lookup_key.as_str()), (1, "tmdb:1"));
+    assert_eq!(token.lease_owner.as_deref(), Some(&*a.owner));
+    assert!(work::claim(&db, &b, &[film]).await.unwrap().is_empty());
+    assert!(work::claim(&db, &a, &[film]).await.unwrap().is_empty());
+    let pending = work::pending_films(&db).await.unwrap();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|f| f.lookup_key.as_str())
+            .collect::<Vec<_>>(),
+        ["tmdb:2"],
+        "a leased film is nobody else's work"
+    );
+    let txn = db.begin_write().await.unwrap();
+    assert!(
+        work::pending_rows(&txn, &b, &session, "tmdb:1")
+            .await
+            .unwrap()
+            .is_empty(),
+        "nor anybody else's to commit"
+    );
+    assert_eq!(
+        work::pending_rows(&txn, &a, &session, "tmdb:1")
+            .await
+            .unwrap()
+            .len(),
+        3,
+        "all three rows are the claimer's to commit"
+    );
+    txn.rollback().await.unwrap();
+    assert_eq!(work::renew(&db, &a).await.unwrap(), 3);
+    assert_eq!(work::renew(&db, &b).await.unwrap(), 0);
+
+    // A claim that lapses (a replica that died) is anyone's.
+    let short = Lease {
+        duration: Duration::ZERO,
+        ..a.clone()
+    };
+    assert_eq!(work::renew(&db, &short).await.unwrap(), 3);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(work::pending_films(&db).await.unwrap().len(), 2);
+    let taken = work::claim(&db, &b, &[film]).await.unwrap();
+    assert_eq!(taken.len(), 1, "taken over");
+    assert_eq!(taken[0].lease_owner.as_deref(), Some(&*b.owner));
+    assert_eq!(work::renew(&db, &a).await.unwrap(), 0, "A lost it");
+
+    // Released (a clean shutdown): free at once.
+    assert_eq!(work::release(&db, &b).await.unwrap(), 3);
+    assert_eq!(work::claim(&db, &a, &[film]).await.unwrap().len(), 1);
+    let rows = movies::page(&db, &session, Some("pending"), 0, 100)
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(rows.len(), 6, "claims never change a row's status");
+}
+
+/// Eight replicas claiming the same twenty films at once: each film goes to
+/// exactly one of them.
+async fn concurrent_claims_give_each_film_to_one_replica(backend: Backend) {
+    let test_db = backend.create_db().await;
+    let db = Db::connect(&test_db.url).await.unwrap();
+    let session = session_of(&db, 20, 2).await;
+    let keys: Vec<String> = (1..=20).map(|i| format!("tmdb:{i}")).collect();
+    let claims: Vec<_> = (0..8)
+        .map(|i| {
+            let (db, session, keys) = (db.clone(), session.clone(), keys.clone());
+            tokio::spawn(async move {
+                let lease = lease(60);
+                let mut mine = Vec::new();
+                // In different orders, in small batches, as schedulers do.
+                let mut keys = keys;
+                keys.rotate_left(i * 3 % 20);
+                for batch in keys.chunks(3) {
+                    let films: Vec<(&str, &str)> = batch
+                        .iter()
+                        .map(|k| (session.as_str(), k.as_str()))
+                        .collect();
+                    for row in work::claim(&db, &lease, &films).await.unwrap() {
+                        assert_eq!(row.lease_owner.as_deref(), Some(&*lease.owner));
+                        mine.push(row.lookup_key);
+                    }
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for claim in claims {
+        all.extend(claim.await.unwrap());
+    }
+    let distinct: HashSet<&String> = all.iter().collect();
+    assert_eq!(all.len(), 20, "every film claimed once: {all:?}");
+    assert_eq!(distinct.len(), 20);
+    assert!(work::pending_films(&db).await.unwrap().is_empty());
+}
+
+on_both_backends! {
+    concurrent_read_then_write_transactions_all_commit,
+    migrations_run_once_when_replicas_start_together,
+    a_film_is_one_replicas_until_its_lease_expires,
+    concurrent_claims_give_each_film_to_one_replica,
 }

@@ -1,10 +1,12 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
 mod error;
+mod export;
 mod health;
 mod limit;
 mod movies;
 mod session;
+mod stats;
 mod upload;
 
 pub use error::{ApiError, Problem, ProblemDetail};
@@ -23,6 +25,8 @@ pub enum ApiTags {
     Sessions,
     /// The films of a session.
     Movies,
+    /// Statistics and exports of a session's library.
+    Library,
 }
 
 /// The dashboard, embedded so the binary serves it from anywhere.
@@ -30,12 +34,24 @@ pub enum ApiTags {
 #[folder = "static/"]
 struct Dashboard;
 
-type Apis = (upload::UploadApi, session::SessionApi, movies::MoviesApi);
+type Apis = (
+    upload::UploadApi,
+    session::SessionApi,
+    movies::MoviesApi,
+    stats::StatsApi,
+    export::ExportApi,
+);
 
 /// The OpenAPI service; its paths are mounted under `/api`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (upload::UploadApi, session::SessionApi, movies::MoviesApi),
+        (
+            upload::UploadApi,
+            session::SessionApi,
+            movies::MoviesApi,
+            stats::StatsApi,
+            export::ExportApi,
+        ),
         "reelstream",
         env!("CARGO_PKG_VERSION"),
     )

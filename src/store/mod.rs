@@ -5,6 +5,7 @@ pub mod cache;
 pub mod entities;
 pub mod movies;
 pub mod sessions;
+pub mod stats;
 pub mod work;
 
 use std::time::Duration;

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::engine::resolver::Resolver;
 use crate::engine::{Engine, EngineHandle};
 use crate::events::hub::Hub;
+use crate::events::metrics::StreamMetrics;
 use crate::store::Db;
 use crate::tmdb::TmdbClient;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Wakes the engine when work arrives.
     pub engine: EngineHandle,
+    /// Metrics of the live streams.
+    pub metrics: StreamMetrics,
 }
 
 impl AppState {
@@ -37,12 +40,14 @@ impl AppState {
         let db = Db::connect(&config.database_url).await?;
         let tmdb = TmdbClient::new(config.tmdb())?;
         let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
+        let hub = Hub::new(config.stream_buffer);
         Ok(Self {
             db,
             config: Arc::new(config),
             resolver,
-            hub: Hub::new(),
+            hub,
             engine: EngineHandle::default(),
+            metrics: StreamMetrics::default(),
         })
     }
 

@@ -125,6 +125,11 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_ENGINE_WINDOW", default_value_t = 64)]
     pub engine_window: usize,
 
+    /// Events a live subscriber may fall behind before it is resynchronised
+    /// from the log (the broadcast buffer per session).
+    #[arg(long, env = "REELSTREAM_STREAM_BUFFER", default_value_t = 1024)]
+    pub stream_buffer: usize,
+
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "REELSTREAM_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_upload_bytes: usize,

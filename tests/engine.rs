@@ -226,3 +226,123 @@ async fn a_small_session_finishes_while_a_5000_row_session_runs() {
     );
     assert!(big["processed_count"].as_i64().unwrap() < 5000);
 }
+
+#[tokio::test]
+async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again() {
+    let app = TestApp::spawn().await;
+    let session = app
+        .upload_csv("Name,Year\nThe Lantern Keeper of Vellmar,2016\nDune,2021\n")
+        .await;
+    let id = session["id"].as_str().unwrap().to_owned();
+    let done = app.wait_completed(&id, LONG).await;
+    assert_eq!(done["unmatched_count"], 1);
+    let unmatched = app
+        .movies(&id)
+        .await
+        .into_iter()
+        .find(|m| m["status"] == "unmatched")
+        .unwrap();
+    let movie_path = format!("/api/session/{id}/movies/{}", unmatched["id"]);
+
+    let bad = app
+        .client
+        .patch(app.url(&movie_path))
+        .json(&serde_json::json!({"tmdb_id": 999_999_999}))
+        .send()
+        .await
+        .unwrap();
+    common::assert_problem(bad, 422).await;
+    let bad = app
+        .client
+        .patch(app.url(&movie_path))
+        .json(&serde_json::json!({"tmdb": "x"}))
+        .send()
+        .await
+        .unwrap();
+    common::assert_problem(bad, 400).await;
+    let missing = format!("/api/session/{id}/movies/987654");
+    let bad = app
+        .client
+        .patch(app.url(&missing))
+        .json(&serde_json::json!({"tmdb_id": 550}))
+        .send()
+        .await
+        .unwrap();
+    common::assert_problem(bad, 404).await;
+
+    let fixed = app
+        .client
+        .patch(app.url(&movie_path))
+        .json(&serde_json::json!({"tmdb_id": 550}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fixed.status(), 202);
+    let done = app.wait_completed(&id, LONG).await;
+    assert_eq!(done["enriched_count"], 2, "{done}");
+    assert_eq!(done["unmatched_count"], 0, "{done}");
+    assert_counters_exact(&app, &done).await;
+    let movie = app
+        .movies(&id)
+        .await
+        .into_iter()
+        .find(|m| m["id"] == unmatched["id"])
+        .unwrap();
+    assert_eq!(movie["tmdb_id"], 550);
+    assert_eq!(movie["matched_title"], "Fight Club");
+
+    // The log holds the film's first (unmatched) and second (enriched) final states.
+    let log = common::live::sse_until_completed(&app, &id, Some("0")).await;
+    let states: Vec<&str> = log
+        .iter()
+        .filter(|m| m.event == "movie" && m.data["movie"]["id"] == unmatched["id"])
+        .map(|m| m.data["movie"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["unmatched", "enriched"]);
+}
+
+#[tokio::test]
+async fn retry_requeues_failed_films_once_tmdb_answers_again() {
+    // First TMDB is unreachable: every film fails after its retries.
+    let app = TestApp::spawn_with_sim(SimConfig::default(), |c| {
+        c.tmdb_base_url = "http://127.0.0.1:9/3".into();
+        c.tmdb_max_retries = 1;
+        c.tmdb_timeout_secs = 1;
+    })
+    .await;
+    let session = app
+        .upload_csv("Name,Year\nDune,2021\nSeven Samurai,1954\n")
+        .await;
+    let id = session["id"].as_str().unwrap().to_owned();
+    let done = app.wait_completed(&id, LONG).await;
+    assert_eq!(done["failed_count"], 2, "{done}");
+    let failed = app.movies(&id).await;
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("TMDB"),
+        "{}",
+        failed[0]
+    );
+
+    // Then it is back: a retry re-queues the failed films and they enrich.
+    let app = app.restart(|_| {}).await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/session/{id}/retry")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let requeued: Value = response.json().await.unwrap();
+    assert_eq!(requeued["failed_count"], 0);
+    let done = app.wait_completed(&id, LONG).await;
+    assert_eq!(done["enriched_count"], 2, "{done}");
+    assert_counters_exact(&app, &done).await;
+
+    let unknown = app
+        .client
+        .post(app.url("/api/session/nope/retry"))
+        .send()
+        .await
+        .unwrap();
+    common::assert_problem(unknown, 404).await;
+}

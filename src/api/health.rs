@@ -27,3 +27,13 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
         }
     }
 }
+
+/// Prometheus metrics of the live streams.
+#[handler]
+pub fn metrics(state: Data<&AppState>) -> Response {
+    state
+        .metrics
+        .render()
+        .with_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .into_response()
+}

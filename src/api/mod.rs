@@ -1,6 +1,7 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
 mod error;
+mod events;
 mod export;
 mod health;
 mod limit;
@@ -38,6 +39,7 @@ type Apis = (
     upload::UploadApi,
     session::SessionApi,
     movies::MoviesApi,
+    events::EventsApi,
     stats::StatsApi,
     export::ExportApi,
 );
@@ -49,6 +51,7 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
             upload::UploadApi,
             session::SessionApi,
             movies::MoviesApi,
+            events::EventsApi,
             stats::StatsApi,
             export::ExportApi,
         ),
@@ -76,6 +79,7 @@ pub fn router(state: AppState) -> impl Endpoint {
     let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
     let cors = cors(&state.config.cors_origins);
     Route::new()
+        .at("/api/session/:id/ws", get(events::websocket))
         .nest("/api", service)
         .at(
             "/openapi.yaml",
@@ -88,6 +92,7 @@ pub fn router(state: AppState) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .at("/metrics", get(health::metrics))
         .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
         .around(move |ep, req| limit::limit_body(ep, req, body_limit))
         .catch_all_error(error::problem_response)

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::enrichment::Outcome;
 use crate::events::hub::Hub;
-use crate::events::{Event, Progress};
+use crate::events::{CompletedEvent, Event, MovieEvent, Progress};
 use crate::model::{Movie, Session};
 use crate::store::entities::session;
 use crate::store::{Db, StoreError, work};
@@ -88,11 +88,11 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
             let movie = work::finalize(&txn, row, &state).await?;
             work::count_final(session, state.status);
             session.last_seq += 1;
-            let event = Event::Movie {
+            let event = Event::Movie(MovieEvent {
                 seq: session.last_seq,
-                movie: Box::new(Movie::from(movie)),
+                movie: Movie::from(movie),
                 progress: Progress::from(&Session::from(session.clone())),
-            };
+            });
             work::append_event(
                 &txn,
                 &session.id,
@@ -106,10 +106,10 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
         if work::is_complete(session) && session.completed_at.is_none() {
             work::complete(session);
             session.last_seq += 1;
-            let event = Event::Completed {
+            let event = Event::Completed(CompletedEvent {
                 seq: session.last_seq,
-                session: Box::new(Session::from(session.clone())),
-            };
+                session: Session::from(session.clone()),
+            });
             work::append_event(
                 &txn,
                 &session.id,

@@ -8,27 +8,29 @@ use tokio::sync::broadcast;
 
 use super::Event;
 
-/// How many events a subscriber may fall behind before it lags and is
-/// resynchronised from the log; bounds memory per session.
-const CHANNEL_CAPACITY: usize = 1024;
-
 /// Session id → broadcast sender; channels are created on demand.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Hub {
     channels: Arc<DashMap<String, broadcast::Sender<Arc<Event>>>>,
+    /// How many events a subscriber may fall behind before it lags and is
+    /// resynchronised from the log; bounds memory per session.
+    capacity: usize,
 }
 
 impl Hub {
-    /// An empty hub.
-    pub fn new() -> Self {
-        Self::default()
+    /// An empty hub whose channels buffer `capacity` events.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            channels: Arc::default(),
+            capacity: capacity.max(1),
+        }
     }
 
     /// Subscribes to a session's live events.
     pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Event>> {
         self.channels
             .entry(session_id.to_owned())
-            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
             .subscribe()
     }
 
@@ -39,7 +41,7 @@ impl Hub {
         };
         let mut completed = false;
         for event in events {
-            completed |= matches!(*event, Event::Completed { .. });
+            completed |= event.is_final();
             // An error only means nobody is subscribed right now.
             let _ = sender.send(event);
         }
@@ -47,6 +49,12 @@ impl Hub {
             self.channels
                 .remove_if(session_id, |_, s| s.receiver_count() == 0);
         }
+    }
+
+    /// Drops a session's channel if nobody listens any more.
+    pub fn release(&self, session_id: &str) {
+        self.channels
+            .remove_if(session_id, |_, s| s.receiver_count() == 0);
     }
 
     /// Number of sessions with a live channel.

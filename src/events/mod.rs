@@ -1,14 +1,18 @@
-//! Live progress: the event shapes shared by every transport and the
-//! in-process broadcast hub that delivers them after commit.
+//! Live progress: the event shapes shared by every transport, the per-session
+//! subscription that replays the log and hands over to live events without a
+//! gap or a duplicate, and the in-process broadcast hub.
 
 pub mod hub;
+pub mod metrics;
+pub mod subscription;
 
+use poem_openapi::{Object, Union};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Movie, Session, SessionStatus};
 
 /// A session's counters after a change, carried by each `movie` event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, poem_openapi::Object)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Object)]
 pub struct Progress {
     /// `enriching` or `completed`.
     pub status: SessionStatus,
@@ -37,52 +41,75 @@ impl From<&Session> for Progress {
     }
 }
 
-/// One message of a session's stream; the JSON is identical over SSE and WebSocket.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// The session as it stands: always the first message of a new subscription.
+#[derive(Clone, Debug, Serialize, Deserialize, Object)]
+pub struct SnapshotEvent {
+    /// The last seq this snapshot reflects; live events continue after it.
+    pub seq: i64,
+    /// The session.
+    pub session: Session,
+}
+
+/// A movie row reached a final state (again, after a manual fix or a retry).
+#[derive(Clone, Debug, Serialize, Deserialize, Object)]
+pub struct MovieEvent {
+    /// Position in the session's log: dense, from 1.
+    pub seq: i64,
+    /// The movie as committed.
+    pub movie: Movie,
+    /// The session's counters after this change.
+    pub progress: Progress,
+}
+
+/// Every movie is final; the stream ends after this message.
+#[derive(Clone, Debug, Serialize, Deserialize, Object)]
+pub struct CompletedEvent {
+    /// Position in the session's log.
+    pub seq: i64,
+    /// The session as completed.
+    pub session: Session,
+}
+
+/// One message of a session's stream; the JSON is identical over SSE and
+/// WebSocket, with `type` telling which.
+#[derive(Clone, Debug, Serialize, Deserialize, Union)]
+#[oai(discriminator_name = "type")]
 #[serde(tag = "type", rename_all = "lowercase")]
+#[allow(clippy::large_enum_variant)] // shared behind an Arc once built
 pub enum Event {
-    /// The session as it stands; always first on a new subscription.
-    Snapshot {
-        /// The last seq the snapshot includes.
-        seq: i64,
-        /// The session.
-        session: Box<Session>,
-    },
-    /// A movie row reached a final state (again, after a fix or a retry).
-    Movie {
-        /// Position in the session's log.
-        seq: i64,
-        /// The movie as committed.
-        movie: Box<Movie>,
-        /// The session's counters after this change.
-        progress: Progress,
-    },
-    /// Every movie is final; the stream ends after this.
-    Completed {
-        /// Position in the session's log.
-        seq: i64,
-        /// The session as completed.
-        session: Box<Session>,
-    },
+    /// See [`SnapshotEvent`].
+    #[oai(mapping = "snapshot")]
+    Snapshot(SnapshotEvent),
+    /// See [`MovieEvent`].
+    #[oai(mapping = "movie")]
+    Movie(MovieEvent),
+    /// See [`CompletedEvent`].
+    #[oai(mapping = "completed")]
+    Completed(CompletedEvent),
 }
 
 impl Event {
     /// The event's seq.
     pub fn seq(&self) -> i64 {
         match self {
-            Self::Snapshot { seq, .. } | Self::Movie { seq, .. } | Self::Completed { seq, .. } => {
-                *seq
-            }
+            Self::Snapshot(e) => e.seq,
+            Self::Movie(e) => e.seq,
+            Self::Completed(e) => e.seq,
         }
     }
 
     /// The `type` field: `snapshot`, `movie` or `completed`.
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Snapshot { .. } => "snapshot",
-            Self::Movie { .. } => "movie",
-            Self::Completed { .. } => "completed",
+            Self::Snapshot(_) => "snapshot",
+            Self::Movie(_) => "movie",
+            Self::Completed(_) => "completed",
         }
+    }
+
+    /// Whether the stream ends after this event.
+    pub fn is_final(&self) -> bool {
+        matches!(self, Self::Completed(_))
     }
 
     /// The event as JSON text.

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod entities;
+pub mod events;
 pub mod movies;
 pub mod sessions;
 pub mod stats;

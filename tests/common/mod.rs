@@ -215,3 +215,5 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
         "{session}"
     );
 }
+
+pub mod live;

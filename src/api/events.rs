@@ -1,0 +1,195 @@
+//! The live streams of a session: Server-Sent Events (in the OpenAPI spec)
+//! and a WebSocket carrying the same JSON messages (SPEC §5).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::stream::BoxStream;
+use futures_util::{SinkExt, StreamExt};
+use poem::web::websocket::{CloseCode, Message, WebSocket};
+use poem::web::{Data, Path as PoemPath, Query as PoemQuery};
+use poem::{IntoResponse, Response, handler};
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::EventStream;
+use poem_openapi::{ApiResponse, OpenApi};
+use serde::Deserialize;
+
+use super::ApiTags;
+use super::error::ApiError;
+use super::session::parse_id;
+use crate::app::AppState;
+use crate::events::Event;
+use crate::events::subscription::{Streams, parse_last_event_id};
+
+/// Proxies close idle streams (nginx and AWS load balancers after 60 s).
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+type Events = BoxStream<'static, Event>;
+
+/// The event stream response.
+#[derive(ApiResponse)]
+pub enum EventsResponse {
+    /// `snapshot` first, then one `movie` event per film that becomes final,
+    /// then `completed`, after which the stream ends. Each SSE message has
+    /// `event:` = the type and `id:` = the seq; keep-alive comments every 15 s.
+    #[oai(status = 200)]
+    Stream(
+        EventStream<Events>,
+        /// Always `no`: tells nginx not to buffer the stream.
+        #[oai(header = "X-Accel-Buffering")]
+        String,
+        /// Always `no-cache`.
+        #[oai(header = "Cache-Control")]
+        String,
+    ),
+}
+
+/// Live progress.
+pub struct EventsApi;
+
+#[OpenApi(tag = "ApiTags::Sessions")]
+impl EventsApi {
+    /// Follow a session live over Server-Sent Events.
+    ///
+    /// Resume after a disconnect with the `Last-Event-ID` header (browsers
+    /// send it on reconnect) or the `last_event_id` query parameter: missed
+    /// events are replayed from the log with no gap and no duplicate. An id
+    /// beyond the log, or not a number, gets a fresh `snapshot`.
+    #[oai(
+        path = "/session/:id/events",
+        method = "get",
+        operation_id = "streamEvents"
+    )]
+    async fn events(
+        &self,
+        state: Data<&AppState>,
+        id: Path<String>,
+        /// The seq of the last event received.
+        #[oai(name = "Last-Event-ID")]
+        last_event_id_header: Header<Option<String>>,
+        /// The seq of the last event received (for clients that cannot set headers).
+        last_event_id: Query<Option<String>>,
+    ) -> Result<EventsResponse, ApiError> {
+        let session_id = parse_id(&id)?;
+        let resume = parse_last_event_id(last_event_id_header.0.as_deref())
+            .or_else(|| parse_last_event_id(last_event_id.0.as_deref()));
+        let streams = streams(&state);
+        let events = streams
+            .subscribe(&session_id, resume)
+            .await?
+            .ok_or_else(|| ApiError::session_not_found(&session_id))?;
+        let guard = streams.metrics.connected("sse");
+        let metrics = streams.metrics.clone();
+        let events: Events = events
+            .map(move |event| {
+                let _connected = &guard;
+                metrics.sent("sse");
+                Arc::unwrap_or_clone(event)
+            })
+            .boxed();
+        let stream = EventStream::new(events)
+            .keep_alive(KEEP_ALIVE)
+            .to_event(|event| {
+                poem::web::sse::Event::message(event.to_json())
+                    .event_type(event.kind())
+                    .id(event.seq().to_string())
+            });
+        Ok(EventsResponse::Stream(
+            stream,
+            "no".into(),
+            "no-cache".into(),
+        ))
+    }
+}
+
+/// The subscription machinery of a state.
+pub fn streams(state: &AppState) -> Streams {
+    Streams {
+        db: state.db.clone(),
+        hub: state.hub.clone(),
+        metrics: state.metrics.clone(),
+    }
+}
+
+/// Query of the WebSocket endpoint.
+#[derive(Debug, Deserialize)]
+pub struct WsQuery {
+    last_event_id: Option<String>,
+}
+
+/// A message a WebSocket client may send.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum ClientMessage {
+    /// Replay everything after this seq.
+    Resume {
+        last_event_id: Option<serde_json::Value>,
+    },
+}
+
+/// Close code for an unknown session (the 4000–4999 range is the application's).
+const CLOSE_UNKNOWN_SESSION: u16 = 4404;
+
+/// `GET /api/session/{id}/ws`: the same messages as the SSE stream, as text frames.
+#[handler]
+pub async fn websocket(
+    ws: WebSocket,
+    state: Data<&AppState>,
+    PoemPath(id): PoemPath<String>,
+    PoemQuery(query): PoemQuery<WsQuery>,
+) -> Response {
+    let streams = streams(&state);
+    let resume = parse_last_event_id(query.last_event_id.as_deref());
+    ws.on_upgrade(move |socket| async move {
+        let (mut sink, mut incoming) = socket.split();
+        let session_id = parse_id(&id).ok();
+        let opened = match &session_id {
+            Some(session_id) => streams.subscribe(session_id, resume).await.ok().flatten(),
+            None => None,
+        };
+        let (Some(session_id), Some(mut events)) = (session_id, opened) else {
+            let reason = format!("no session with id '{id}'");
+            let _ = sink.send(Message::close_with(CloseCode::from(CLOSE_UNKNOWN_SESSION), reason)).await;
+            return;
+        };
+        let _connected = streams.metrics.connected("websocket");
+        let mut ping = tokio::time::interval(KEEP_ALIVE);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                event = events.next() => {
+                    let Some(event) = event else { break };
+                    if sink.send(Message::text(event.to_json())).await.is_err() {
+                        return;
+                    }
+                    streams.metrics.sent("websocket");
+                    if event.is_final() {
+                        let _ = sink.send(Message::close_with(CloseCode::Normal, "completed")).await;
+                        return;
+                    }
+                }
+                message = incoming.next() => match message {
+                    Some(Ok(Message::Text(text))) => {
+                        if let Ok(ClientMessage::Resume { last_event_id }) = serde_json::from_str(&text) {
+                            let raw = last_event_id.map(|v| v.to_string().trim_matches('"').to_owned());
+                            let resume = parse_last_event_id(raw.as_deref());
+                            match streams.subscribe(&session_id, resume).await {
+                                Ok(Some(fresh)) => events = fresh,
+                                _ => return,
+                            }
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    // Pongs are answered by the protocol layer; other frames are ignored.
+                    Some(Ok(_)) => {}
+                },
+                _ = ping.tick() => {
+                    if sink.send(Message::ping(Vec::new())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+    .into_response()
+}

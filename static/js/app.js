@@ -242,12 +242,13 @@ function stopLive() {
   state.live = null;
 }
 
-/** Makes sure a live subscription runs (after a fix or a retry reopened the session). */
-function ensureLive() {
-  if (!state.live || state.live.finished || state.live.stopped) {
-    // Keep the transport that worked rather than probing the broken ones again.
-    startLive(state.live?.transport || undefined);
-  }
+/**
+ * Subscribes again after a fix or a retry reopened the session: a stream
+ * that is ending (its `completed` may still be on the way) would miss the
+ * films queued again. Keeps the transport that worked.
+ */
+function resubscribe() {
+  startLive(state.live?.transport || undefined);
 }
 
 /** Reads every film after a snapshot; events newer than the snapshot win. */
@@ -379,10 +380,10 @@ async function fixMovie(movie, tmdbId, mediaType) {
   const queued = await api.fixMovie(state.id, movie.id, tmdbId, mediaType);
   // The answer is the film queued again; its `movie` event follows.
   state.movieSeq.set(queued.id, state.live?.lastSeq ?? 0);
-  library.upsert([queued]);
   const session = await api.getSession(state.id).catch(() => null);
   if (session) updateSession(session);
-  ensureLive();
+  resubscribe();
+  return queued;
 }
 
 async function retryFailed() {
@@ -391,7 +392,7 @@ async function retryFailed() {
   try {
     const session = await api.retryFailed(state.id);
     updateSession(session);
-    ensureLive();
+    resubscribe();
   } catch (err) {
     $('library-status').textContent = `Retry failed: ${err?.message || err}`;
   } finally {

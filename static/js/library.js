@@ -30,6 +30,7 @@ export class Library {
   /**
    * @param {object} options
    * @param {(movie: object, tmdbId: number, mediaType: string) => Promise<object>} options.onFix
+   *   fixes a match and answers the movie as queued again
    */
   constructor({ onFix }) {
     this.onFix = onFix;
@@ -121,7 +122,7 @@ export class Library {
     for (const movie of movies) {
       const before = this.movies.get(movie.id);
       // Reloads repeat what is known: keep the same object, so nothing is redrawn.
-      if (before && JSON.stringify(before) === JSON.stringify(movie)) continue;
+      if (before && sameMovie(before, movie)) continue;
       this.movies.set(movie.id, movie);
       if (this.fixing.has(movie.id) && movie.status !== 'pending') {
         this.fixing.delete(movie.id);
@@ -242,6 +243,7 @@ export class Library {
       const cached = this.cards.get(movie.id);
       if (cached && cached.movie === movie && cached.fixing === fixing) return cached.li;
       const li = this.card(movie, fixing);
+      if (cached && !fixing && !cached.fixing) keepTyping(cached.li, li);
       this.cards.set(movie.id, { movie, li, fixing });
       return li;
     });
@@ -271,11 +273,11 @@ export class Library {
       message.dataset.kind = '';
       message.textContent = 'Matching…';
       try {
+        const queued = await this.onFix(movie, tmdbId, mediaType);
+        // The card stays, saying so, until the film's new state arrives.
         this.fixing.set(id, `Matching “${movie.title}” to TMDB ${mediaType === 'tv' ? 'series' : 'film'} ${tmdbId}…`);
-        await this.onFix(movie, tmdbId, mediaType);
-        this.schedule();
+        this.upsert([queued]);
       } catch (err) {
-        this.fixing.delete(id);
         controls.forEach((c) => (c.disabled = false));
         message.dataset.kind = 'error';
         message.textContent = err?.message || 'The match could not be fixed.';
@@ -331,6 +333,34 @@ export class Library {
     status.textContent = movie.status === 'enriched'
       ? `Fixed: “${before?.title ?? movie.title}” is now ${movie.matched_title}${yearOf(movie) ? ` (${yearOf(movie)})` : ''}.`
       : `“${movie.title}” is ${movie.status}.`;
+  }
+}
+
+/** The same film state, whichever way it was serialised (null or absent, key order). */
+function sameMovie(a, b) {
+  return canonical(a) === canonical(b);
+}
+
+/** JSON with object keys sorted and null members left out, at every depth. */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const members = Object.keys(value)
+      .filter((key) => value[key] != null)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Carries what a person typed, and the focus, from a card over to its redrawn self. */
+function keepTyping(from, to) {
+  for (const field of from.querySelectorAll('input, select')) {
+    const twin = to.querySelector(`[name="${field.name}"]`);
+    if (!twin) continue;
+    twin.value = field.value;
+    if (document.activeElement === field) queueMicrotask(() => twin.focus());
   }
 }
 

@@ -161,7 +161,9 @@ export class LiveSession {
     this.setState('websocket', this.failures ? 'reconnecting' : 'connecting');
     let socket;
     try {
-      socket = new WebSocket(wsUrl(this.id));
+      // Resuming: the server replays what came after `last_event_id`, with no new snapshot.
+      const query = this.lastSeq ? `?last_event_id=${this.lastSeq}` : '';
+      socket = new WebSocket(wsUrl(this.id) + query);
     } catch {
       return this.fallback('websocket');
     }
@@ -175,9 +177,6 @@ export class LiveSession {
       done = true;
       this.cleanup();
       this.fallback('websocket');
-    };
-    socket.onopen = () => {
-      if (this.lastSeq) socket.send(JSON.stringify({ type: 'resume', last_event_id: this.lastSeq }));
     };
     socket.onmessage = (event) => {
       if (this.stopped || typeof event.data !== 'string') return;

@@ -54,8 +54,12 @@ export function country(code) {
   }
 }
 
+/** TMDB's own language codes that are not ISO 639-1. */
+const TMDB_LANGUAGES = { cn: 'Cantonese', xx: 'No language' };
+
 /** "fr" → "French" (falls back to the code). */
 export function language(code) {
+  if (TMDB_LANGUAGES[code]) return TMDB_LANGUAGES[code];
   try {
     return (code && languages?.of(code)) || code;
   } catch {

@@ -268,6 +268,41 @@ describe('the dashboard', () => {
     }
   });
 
+  test('files can be dropped on the page, a bad one is explained, and the sample works', async (t) => {
+    const { page } = await open(t);
+    await page.goto('/');
+    const drop = async (name, content) => {
+      const dataTransfer = await page.evaluateHandle(([name, content]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], name, { type: 'text/csv' }));
+        return transfer;
+      }, [name, content]);
+      await page.dispatchEvent('#dropzone', 'dragover', { dataTransfer });
+      assert.equal(await page.locator('#dropzone').getAttribute('data-state'), 'over');
+      await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+    };
+
+    // No title column: the server's problem is shown, nothing is opened.
+    await drop('numbers.csv', 'foo,bar\n1,2\n');
+    const alert = page.getByRole('alert').filter({ hasText: 'Unprocessable' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /column/i);
+    assert.equal(new URL(page.url()).search, '');
+
+    await drop('two.csv', 'Title,Year\nPersona,1966\nLa Haine,1995\n');
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    await waitCount(page, 'enriched', 2);
+
+    // "New upload", then "Try a sample": the Letterboxd fixture, served by the dashboard.
+    await page.getByRole('link', { name: 'New upload' }).click();
+    assert.ok(await page.locator('#upload-view').isVisible());
+    await page.getByRole('button', { name: 'Try a sample' }).click();
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    await waitCount(page, 'all', 89);
+  });
+
   test('unmatched films are fixed from the Unmatched tab, by candidate or TMDB id', async (t) => {
     const { page } = await open(t);
     await page.goto('/');

@@ -124,12 +124,12 @@ impl Dialect {
     }
 }
 
-/// The bucket (first minute) of `m.runtime`, portable SQL.
+/// The bucket (first minute) of `m.runtime` as a BIGINT, portable SQL.
 fn runtime_bucket_sql() -> String {
     format!(
-        "(CASE WHEN m.runtime < {RUNTIME_BUCKET_MIN} THEN 0 \
+        "CAST(CASE WHEN m.runtime < {RUNTIME_BUCKET_MIN} THEN 0 \
          WHEN m.runtime >= {RUNTIME_BUCKET_MAX} THEN {RUNTIME_BUCKET_MAX} \
-         ELSE m.runtime / {RUNTIME_BUCKET_WIDTH} * {RUNTIME_BUCKET_WIDTH} END)"
+         ELSE m.runtime / {RUNTIME_BUCKET_WIDTH} * {RUNTIME_BUCKET_WIDTH} END AS BIGINT)"
     )
 }
 

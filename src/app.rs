@@ -53,13 +53,24 @@ impl AppState {
 
     /// Starts the enrichment engine on this state.
     pub async fn start_engine(&self, cancel: CancellationToken) -> anyhow::Result<Engine> {
-        Ok(Engine::start(
+        self.start_engine_scoped(cancel, None).await
+    }
+
+    /// Starts the enrichment engine on this state; with `only_session` set
+    /// it looks up that session's films and no other's.
+    pub async fn start_engine_scoped(
+        &self,
+        cancel: CancellationToken,
+        only_session: Option<String>,
+    ) -> anyhow::Result<Engine> {
+        Ok(Engine::start_scoped(
             self.db.clone(),
             self.resolver.clone(),
             self.hub.clone(),
             &self.engine,
             self.config.engine_window.max(1),
             cancel,
+            only_session,
         )
         .await?)
     }
@@ -171,7 +182,8 @@ pub async fn demo(args: crate::config::DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on the first SIGTERM or Ctrl-C.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

@@ -31,6 +31,14 @@ pub enum Command {
     /// Serve with a built-in offline TMDB simulator and its sample catalog:
     /// no key, no network.
     Demo(DemoArgs),
+    /// Enrich an export from the command line, with a progress bar; no
+    /// server needed.
+    ///
+    /// Reads FILE (a Letterboxd CSV or export ZIP, an IMDb export, or any CSV
+    /// with a title column), looks every film up on TMDB with the server's
+    /// engine, cache and matcher, and writes the enriched library as CSV or
+    /// JSON.
+    Enrich(crate::cli::EnrichArgs),
     /// Run only the TMDB simulator (for benchmarks and scripts).
     TmdbSim(SimArgs),
     /// Print the OpenAPI specification (YAML) and exit.
@@ -165,6 +173,14 @@ impl Config {
             timeout: self.tmdb_timeout(),
             max_retries: self.tmdb_max_retries,
             ..crate::tmdb::TmdbConfig::default()
+        }
+    }
+
+    /// The limits on one upload or input file.
+    pub fn limits(&self) -> crate::import::Limits {
+        crate::import::Limits {
+            max_bytes: self.max_upload_bytes,
+            max_rows: self.max_rows,
         }
     }
 

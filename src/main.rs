@@ -1,40 +1,56 @@
 //! The `reelstream` binary: parse the command line and hand over.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 use reelstream::config::{Cli, Command, LogFormat};
 
+/// The servers' default log filter.
+const SERVER_LOGS: &str = "info,sqlx=warn,sea_orm=warn";
+/// `enrich` reports through its progress and summary; log lines would only
+/// break the bar, so by default only errors are logged.
+const CLI_LOGS: &str = "error";
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Some(Command::Enrich(args)) => {
+            init_tracing(args.config.log_format, CLI_LOGS);
+            return Ok(reelstream::cli::enrich(args).await);
+        }
         Some(Command::Openapi) => {
             print!("{}", reelstream::api::spec_yaml());
-            Ok(())
         }
         Some(Command::Demo(args)) => {
-            init_tracing(args.config.log_format);
-            reelstream::app::demo(args).await
+            init_tracing(args.config.log_format, SERVER_LOGS);
+            reelstream::app::demo(args).await?;
         }
         Some(Command::TmdbSim(args)) => {
-            init_tracing(LogFormat::Text);
+            init_tracing(LogFormat::Text, SERVER_LOGS);
             args.sim.validate().map_err(anyhow::Error::msg)?;
-            Ok(reelstream::tmdb::sim::serve(args.sim, &args.bind).await?)
+            reelstream::tmdb::sim::serve(args.sim, &args.bind).await?;
         }
         Some(Command::Serve(config)) => {
-            init_tracing(config.log_format);
-            reelstream::app::serve(config).await
+            init_tracing(config.log_format, SERVER_LOGS);
+            reelstream::app::serve(config).await?;
         }
         None => {
-            init_tracing(cli.serve.log_format);
-            reelstream::app::serve(cli.serve).await
+            init_tracing(cli.serve.log_format, SERVER_LOGS);
+            reelstream::app::serve(cli.serve).await?;
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
-fn init_tracing(format: LogFormat) {
+fn init_tracing(format: LogFormat, default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+        .unwrap_or_else(|_| default_filter.into());
+    // Logs go to stderr, as the README says: stdout carries data (`enrich -o -`,
+    // `openapi`, the simulator's base URL).
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

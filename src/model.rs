@@ -144,8 +144,10 @@ pub struct Candidate {
     pub score: f64,
 }
 
-/// One film row of a session.
+/// One film row of a session: what the export said, and once enriched, what
+/// TMDB says. Fields without a value are `null`.
 #[derive(Clone, Debug, Object, Serialize, Deserialize)]
+#[oai(example)]
 pub struct Movie {
     /// Movie id, unique across sessions.
     pub id: i64,
@@ -183,7 +185,11 @@ pub struct Movie {
     pub genres: Vec<String>,
     /// Director names.
     pub directors: Vec<String>,
+    // On the wire `top_cast`: a property named `cast` breaks the models that
+    // openapi-python-client generates (it shadows `typing.cast` in `from_dict`).
     /// Top-billed cast, at most ten.
+    #[oai(rename = "top_cast")]
+    #[serde(rename = "top_cast")]
     pub cast: Vec<String>,
     /// Production countries (ISO 3166-1 codes).
     pub countries: Vec<String>,
@@ -199,6 +205,42 @@ pub struct Movie {
     pub candidates: Vec<Candidate>,
     /// Why the lookup failed.
     pub error: Option<String>,
+}
+
+impl poem_openapi::types::Example for Movie {
+    fn example() -> Self {
+        let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+        Self {
+            id: 42,
+            row: 7,
+            title: "Seven Samurai".into(),
+            year: Some(1954),
+            letterboxd_uri: Some("https://boxd.it/28Y4".into()),
+            imdb_id: Some("tt0047478".into()),
+            watched_date: Some("2024-03-09".into()),
+            rating: Some(5.0),
+            rewatch: 1,
+            status: MovieStatus::Enriched,
+            tmdb_id: Some(346),
+            media_type: Some("movie".into()),
+            matched_title: Some("Seven Samurai".into()),
+            original_title: Some("七人の侍".into()),
+            release_date: Some("1954-04-26".into()),
+            runtime: Some(207),
+            genres: strings(&["Action", "Drama"]),
+            directors: strings(&["Akira Kurosawa"]),
+            cast: strings(&["Toshiro Mifune", "Takashi Shimura", "Keiko Tsushima"]),
+            countries: strings(&["JP"]),
+            original_language: Some("ja".into()),
+            poster_url: Some(
+                "https://image.tmdb.org/t/p/w342/8OKmBV5BUFzmozIC3pPWKHy17kx.jpg".into(),
+            ),
+            vote_average: Some(8.5),
+            match_confidence: Some(0.98),
+            candidates: Vec::new(),
+            error: None,
+        }
+    }
 }
 
 fn json_list<T: serde::de::DeserializeOwned>(value: Option<&str>) -> Vec<T> {

@@ -49,7 +49,7 @@ async fn a_realistic_letterboxd_file_matches_every_hard_case() {
     assert!(wrong.is_empty(), "mismatched:\n{}", wrong.join("\n"));
 
     let enriched = movies.iter().find(|m| m["status"] == "enriched").unwrap();
-    for field in ["genres", "directors", "cast", "countries"] {
+    for field in ["genres", "directors", "top_cast", "countries"] {
         assert!(
             !enriched[field].as_array().unwrap().is_empty(),
             "{field} of {enriched}"

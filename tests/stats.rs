@@ -334,7 +334,7 @@ async fn export_json_holds_every_row_as_the_api_shows_it() {
     assert_eq!(amelie["original_language"], "fr");
     assert_eq!(amelie["runtime"], 122);
     assert_eq!(amelie["rating"], 4.5);
-    assert!(!amelie["cast"].as_array().unwrap().is_empty());
+    assert!(!amelie["top_cast"].as_array().unwrap().is_empty());
     assert_eq!(exported[5]["status"], "unmatched");
 }
 

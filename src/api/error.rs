@@ -18,8 +18,10 @@ pub struct ProblemDetail {
     pub message: String,
 }
 
-/// An RFC 9457 problem document.
+/// An RFC 9457 problem document: the body of every 4xx and 5xx answer, with
+/// the content type `application/problem+json`.
 #[derive(Clone, Debug, Object, serde::Serialize)]
+#[oai(example)]
 pub struct Problem {
     /// A URI reference naming the problem type.
     #[oai(rename = "type")]
@@ -30,28 +32,51 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong in this request, for a person.
     pub detail: String,
-    /// Row-level faults, when the problem is in an uploaded file.
-    #[oai(skip_serializing_if_is_empty)]
+    /// Row-level faults, when the problem is in an uploaded file (absent otherwise).
+    #[oai(default, skip_serializing_if_is_empty)]
     pub errors: Vec<ProblemDetail>,
 }
 
-/// The error responses of every operation.
+impl poem_openapi::types::Example for Problem {
+    fn example() -> Self {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "row 3 has no title".into(),
+            vec![ProblemDetail {
+                row: Some(3),
+                column: Some("Name".into()),
+                message: "a film needs a title".into(),
+            }],
+        )
+    }
+}
+
+/// The error responses of every operation. Errors that poem itself raises
+/// before an operation runs (unknown path, wrong method, unsupported content
+/// type, a body over the limit) are rendered the same way, so every 4xx and
+/// 5xx a client sees is one of these.
 #[derive(Debug, ApiResponse)]
 #[oai(bad_request_handler = "bad_request")]
 pub enum ApiError {
-    /// The request or the uploaded file is malformed.
+    /// The request is malformed: a parameter or body that does not parse, or
+    /// an uploaded file that is not a valid export (`errors` lists the rows at fault).
     #[oai(status = 400, content_type = "application/problem+json")]
     BadRequest(Json<Problem>),
-    /// No such session or movie.
+    /// No such session or movie (or an id that cannot be one).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
-    /// The upload is larger than the configured limit, in bytes or rows.
+    /// The method is not allowed on this path.
+    #[oai(status = 405, content_type = "application/problem+json")]
+    MethodNotAllowed(Json<Problem>),
+    /// The request body is larger than the configured upload limit, in bytes or rows.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
-    /// The upload is neither a CSV nor a ZIP export.
+    /// The body's content type is not the one the operation takes, or the
+    /// uploaded file is neither a CSV nor a ZIP export.
     #[oai(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Json<Problem>),
-    /// The file has no recognisable columns.
+    /// The request is well-formed but cannot be carried out: an upload with
+    /// no recognisable columns, or a manual match to a TMDB id that does not exist.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
     /// An unexpected fault on our side.
@@ -60,7 +85,7 @@ pub enum ApiError {
     /// TMDB could not be reached to check a manual match.
     #[oai(status = 502, content_type = "application/problem+json")]
     BadGateway(Json<Problem>),
-    /// The database is unreachable.
+    /// The database is unreachable; try again shortly.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>),
 }
@@ -77,11 +102,25 @@ impl ApiError {
         detail: impl Into<String>,
         errors: Vec<ProblemDetail>,
     ) -> Self {
-        let problem = problem(status, detail.into(), errors);
-        let body = Json(problem);
+        // Only documented statuses go out: any other client error is a 400,
+        // any other server error a 500, and the document says so too.
+        let status = match status {
+            StatusCode::BAD_REQUEST
+            | StatusCode::NOT_FOUND
+            | StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE => status,
+            s if s.is_client_error() => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let body = Json(problem(status, detail.into(), errors));
         match status {
             StatusCode::BAD_REQUEST => Self::BadRequest(body),
             StatusCode::NOT_FOUND => Self::NotFound(body),
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed(body),
             StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(body),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(body),
             StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(body),
@@ -123,11 +162,18 @@ fn bad_request(err: poem::Error) -> ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
+        use sea_orm::DbErr;
         tracing::error!(error = %err, "storage failure");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database is unavailable; try again shortly",
-        )
+        match err {
+            StoreError::Db(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is unavailable; try again shortly",
+            ),
+            _ => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "an unexpected storage error occurred",
+            ),
+        }
     }
 }
 

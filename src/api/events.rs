@@ -18,13 +18,50 @@ use super::ApiTags;
 use super::error::ApiError;
 use super::session::parse_id;
 use crate::app::AppState;
-use crate::events::Event;
 use crate::events::subscription::{Streams, parse_last_event_id};
+use crate::events::{Event, Published};
 
 /// Proxies close idle streams (nginx and AWS load balancers after 60 s).
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-type Events = BoxStream<'static, Event>;
+type Events = BoxStream<'static, LiveEvent>;
+
+/// An event on the wire: already serialised, described in the spec as [`Event`].
+pub struct LiveEvent(Arc<Published>);
+
+impl poem_openapi::types::Type for LiveEvent {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> std::borrow::Cow<'static, str> {
+        Event::name()
+    }
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        Event::schema_ref()
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        Event::register(registry);
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(std::iter::once(self))
+    }
+}
+
+impl poem_openapi::types::ToJSON for LiveEvent {
+    fn to_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(self.0.json()).ok()
+    }
+}
 
 /// The event stream response.
 #[derive(ApiResponse)]
@@ -63,6 +100,8 @@ impl EventsApi {
     async fn events(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
         /// The seq of the last event received.
         #[oai(name = "Last-Event-ID")]
@@ -84,16 +123,17 @@ impl EventsApi {
             .map(move |event| {
                 let _connected = &guard;
                 metrics.sent("sse");
-                Arc::unwrap_or_clone(event)
+                LiveEvent(event)
             })
             .boxed();
-        let stream = EventStream::new(events)
-            .keep_alive(KEEP_ALIVE)
-            .to_event(|event| {
-                poem::web::sse::Event::message(event.to_json())
-                    .event_type(event.kind())
-                    .id(event.seq().to_string())
-            });
+        let stream =
+            EventStream::new(events)
+                .keep_alive(KEEP_ALIVE)
+                .to_event(|LiveEvent(event)| {
+                    poem::web::sse::Event::message(event.json())
+                        .event_type(event.kind())
+                        .id(event.seq().to_string())
+                });
         Ok(EventsResponse::Stream(
             stream,
             "no".into(),
@@ -159,7 +199,7 @@ pub async fn websocket(
             tokio::select! {
                 event = events.next() => {
                     let Some(event) = event else { break };
-                    if sink.send(Message::text(event.to_json())).await.is_err() {
+                    if sink.send(Message::text(event.json())).await.is_err() {
                         return;
                     }
                     streams.metrics.sent("websocket");

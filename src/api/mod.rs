@@ -1,5 +1,6 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
+mod contract;
 mod error;
 mod events;
 mod export;
@@ -10,6 +11,7 @@ mod session;
 mod stats;
 mod upload;
 
+pub use contract::GeneratorFriendly;
 pub use error::{ApiError, Problem, ProblemDetail};
 
 use poem::endpoint::EmbeddedFilesEndpoint;
@@ -35,26 +37,26 @@ pub enum ApiTags {
 #[folder = "static/"]
 struct Dashboard;
 
-type Apis = (
+type Apis = GeneratorFriendly<(
     upload::UploadApi,
     session::SessionApi,
     movies::MoviesApi,
     events::EventsApi,
     stats::StatsApi,
     export::ExportApi,
-);
+)>;
 
 /// The OpenAPI service; its paths are mounted under `/api`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (
+        GeneratorFriendly((
             upload::UploadApi,
             session::SessionApi,
             movies::MoviesApi,
             events::EventsApi,
             stats::StatsApi,
             export::ExportApi,
-        ),
+        )),
         "reelstream",
         env!("CARGO_PKG_VERSION"),
     )
@@ -68,13 +70,29 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document as YAML, exactly as served at `/openapi.yaml`.
 pub fn spec_yaml() -> String {
-    openapi_service().spec_yaml()
+    serde_yaml_ng::to_string(&document()).expect("the document serialises")
+}
+
+/// The document as poem-openapi derives it, with what its metadata cannot
+/// express added (see [`contract::describe_event_streams`]).
+fn document() -> serde_yaml_ng::Value {
+    let mut document =
+        serde_yaml_ng::from_str(&openapi_service().spec_yaml()).expect("poem-openapi writes YAML");
+    contract::describe_event_streams(&mut document);
+    document
+}
+
+/// The interactive reference at `/docs`, showing the same document.
+fn docs() -> impl Endpoint {
+    let service = openapi_service();
+    let document = serde_json::to_string(&document()).expect("the document serialises");
+    let html = service.rapidoc_html().replace(&service.spec(), &document);
+    poem::endpoint::make_sync(move |_| poem::web::Html(html.clone()))
 }
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> impl Endpoint {
     let service = openapi_service();
-    let docs = service.rapidoc();
     let spec = spec_yaml();
     let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
     let cors = cors(&state.config.cors_origins);
@@ -89,7 +107,7 @@ pub fn router(state: AppState) -> impl Endpoint {
                     .into_response()
             })),
         )
-        .nest("/docs", docs)
+        .at("/docs", docs())
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))

@@ -11,8 +11,9 @@ use crate::app::AppState;
 use crate::model::{Movie, MovieStatus};
 use crate::store::{movies, work};
 
-/// A page of movies.
+/// A page of a session's movies.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct MoviePage {
     /// The movies of this page, in upload order.
     pub items: Vec<Movie>,
@@ -24,7 +25,18 @@ pub struct MoviePage {
     pub limit: u64,
 }
 
-/// Which kind of TMDB record a manual match points at.
+impl poem_openapi::types::Example for MoviePage {
+    fn example() -> Self {
+        Self {
+            items: vec![Movie::example()],
+            total: 120,
+            offset: 6,
+            limit: 1,
+        }
+    }
+}
+
+/// Which kind of TMDB record a manual match points at; `movie` when left out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Enum)]
 #[oai(rename_all = "lowercase")]
 pub enum MediaType {
@@ -35,8 +47,9 @@ pub enum MediaType {
     Tv,
 }
 
-/// A manual match.
+/// A manual match: the TMDB record a movie row really is.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct MovieFix {
     /// The TMDB id this row is.
     #[oai(validator(minimum(value = "1")))]
@@ -44,6 +57,15 @@ pub struct MovieFix {
     /// `movie` (default) or `tv`.
     #[oai(default)]
     pub media_type: MediaType,
+}
+
+impl poem_openapi::types::Example for MovieFix {
+    fn example() -> Self {
+        Self {
+            tmdb_id: 346,
+            media_type: MediaType::Movie,
+        }
+    }
 }
 
 /// The answer to a manual match.
@@ -68,6 +90,8 @@ impl MoviesApi {
     async fn list(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
         /// Only movies with this status.
         status: Query<Option<MovieStatus>>,
@@ -102,7 +126,11 @@ impl MoviesApi {
     async fn patch(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
+        /// Movie id, as the session's movies list it.
+        #[oai(example = "example_movie_id")]
         movie_id: Path<i64>,
         fix: Json<MovieFix>,
     ) -> Result<FixResponse, ApiError> {
@@ -143,6 +171,10 @@ impl MoviesApi {
         state.engine.wake();
         Ok(FixResponse::Accepted(Json(queued.into())))
     }
+}
+
+fn example_movie_id() -> i64 {
+    42
 }
 
 fn default_limit() -> u64 {

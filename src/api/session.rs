@@ -38,6 +38,8 @@ impl SessionApi {
     async fn get(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<Json<Session>, ApiError> {
         Ok(Json(find(&state, &id).await?.into()))
@@ -52,6 +54,8 @@ impl SessionApi {
     async fn retry(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<RetryResponse, ApiError> {
         let session = find(&state, &id).await?;
@@ -74,6 +78,8 @@ impl SessionApi {
     async fn delete(
         &self,
         state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<DeleteResponse, ApiError> {
         let id = parse_id(&id)?;
@@ -84,6 +90,11 @@ impl SessionApi {
             Err(ApiError::session_not_found(&id))
         }
     }
+}
+
+/// The session id the document shows as an example.
+pub fn example_session_id() -> String {
+    "5f0c3a52-8a1e-4d1b-9c1e-2f6f1e0b7a10".to_owned()
 }
 
 /// Validates a session id: anything but a UUID cannot name a session, so it is a 404 too.

@@ -7,10 +7,9 @@ use poem_openapi::{ApiResponse, Multipart, OpenApi, payload::Json, types::multip
 use super::ApiTags;
 use super::error::ApiError;
 use crate::app::AppState;
-use crate::engine::normalize::lookup_key;
-use crate::import::{self, ImportedMovie, Limits};
+use crate::engine::intake;
+use crate::import;
 use crate::model::Session;
-use crate::store::sessions::{self, NewMovie};
 
 /// The upload form.
 #[derive(Debug, Multipart)]
@@ -48,10 +47,7 @@ impl UploadApi {
         state: Data<&AppState>,
         form: UploadForm,
     ) -> Result<UploadResponse, ApiError> {
-        let limits = Limits {
-            max_bytes: state.config.max_upload_bytes,
-            max_rows: state.config.max_rows,
-        };
+        let limits = state.config.limits();
         if form.file.size() > limits.max_bytes {
             return Err(too_large(limits.max_bytes));
         }
@@ -69,13 +65,7 @@ impl UploadApi {
         .await
         .map_err(|err| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))??;
 
-        let movies = parsed
-            .movies
-            .into_iter()
-            .enumerate()
-            .map(new_movie)
-            .collect();
-        let session = sessions::create(&state.db, parsed.format.as_str(), movies).await?;
+        let session = intake::create_session(&state.db, parsed).await?;
         tracing::info!(session = %session.id, rows = session.total_movies, format = %session.source_format, "upload accepted");
         state.engine.wake();
         let location = format!("/api/session/{}", session.id);
@@ -89,19 +79,4 @@ pub fn too_large(limit: usize) -> ApiError {
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("the upload is larger than the limit of {limit} bytes"),
     )
-}
-
-fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
-    NewMovie {
-        row: index as i32 + 1,
-        lookup_key: lookup_key(&m.title, m.year, m.imdb_id.as_deref(), m.tmdb_id),
-        title: m.title,
-        year: m.year,
-        letterboxd_uri: m.letterboxd_uri,
-        imdb_id: m.imdb_id,
-        tmdb_id: m.tmdb_id,
-        watched_date: m.watched_date,
-        rating: m.rating,
-        rewatch: m.rewatch as i32,
-    }
 }

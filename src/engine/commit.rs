@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::enrichment::Outcome;
 use crate::events::hub::Hub;
-use crate::events::{CompletedEvent, Event, MovieEvent, Progress};
+use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
 use crate::store::entities::session;
 use crate::store::{Db, StoreError, work};
@@ -70,10 +70,13 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
 }
 
 /// Commits a batch; returns the events to publish, per session, in seq order.
-async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Event>>)>, StoreError> {
+async fn commit(
+    db: &Db,
+    batch: &[Finished],
+) -> Result<Vec<(String, Vec<Arc<Published>>)>, StoreError> {
     let txn = db.begin_write().await?;
     let mut sessions: HashMap<String, session::Model> = HashMap::new();
-    let mut events: Vec<(String, Vec<Arc<Event>>)> = Vec::new();
+    let mut events: Vec<(String, Vec<Arc<Published>>)> = Vec::new();
     for item in batch {
         let session = match sessions.get_mut(&item.session_id) {
             Some(session) => session,
@@ -84,8 +87,8 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
         };
         let state = item.outcome.final_state();
         let mut emitted = Vec::new();
-        for row in work::pending_rows(&txn, &item.session_id, &item.lookup_key).await? {
-            let movie = work::finalize(&txn, row, &state).await?;
+        let rows = work::pending_rows(&txn, &item.session_id, &item.lookup_key).await?;
+        for movie in work::finalize_all(&txn, rows, &state).await? {
             work::count_final(session, state.status);
             session.last_seq += 1;
             let event = Event::Movie(MovieEvent {
@@ -93,15 +96,7 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
                 movie: Movie::from(movie),
                 progress: Progress::from(&Session::from(session.clone())),
             });
-            work::append_event(
-                &txn,
-                &session.id,
-                session.last_seq,
-                event.kind(),
-                event.to_json(),
-            )
-            .await?;
-            emitted.push(Arc::new(event));
+            emitted.push(Arc::new(Published::new(&event)));
         }
         if work::is_complete(session) && session.completed_at.is_none() {
             work::complete(session);
@@ -110,20 +105,19 @@ async fn commit(db: &Db, batch: &[Finished]) -> Result<Vec<(String, Vec<Arc<Even
                 seq: session.last_seq,
                 session: Session::from(session.clone()),
             });
-            work::append_event(
-                &txn,
-                &session.id,
-                session.last_seq,
-                event.kind(),
-                event.to_json(),
-            )
-            .await?;
-            emitted.push(Arc::new(event));
+            emitted.push(Arc::new(Published::new(&event)));
         }
         if !emitted.is_empty() {
             events.push((item.session_id.clone(), emitted));
         }
     }
+    let mut log = Vec::new();
+    for (session_id, emitted) in &events {
+        for p in emitted {
+            log.push((session_id.as_str(), p.seq(), p.kind(), p.json()));
+        }
+    }
+    work::append_events(&txn, &log).await?;
     for session in sessions.values() {
         work::save_session(&txn, session).await?;
     }

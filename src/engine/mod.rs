@@ -3,6 +3,7 @@
 
 pub mod commit;
 pub mod enrichment;
+pub mod intake;
 pub mod matcher;
 pub mod normalize;
 pub mod resolver;
@@ -48,8 +49,25 @@ impl Engine {
         window: usize,
         cancel: CancellationToken,
     ) -> Result<Self, StoreError> {
+        Self::start_scoped(db, resolver, hub, handle, window, cancel, None).await
+    }
+
+    /// As [`Engine::start`], but with `only_session` set it touches that
+    /// session alone: `reelstream enrich` sharing a server's database must
+    /// not take over (or wait behind) the server's sessions.
+    pub async fn start_scoped(
+        db: Db,
+        resolver: Arc<Resolver>,
+        hub: Hub,
+        handle: &EngineHandle,
+        window: usize,
+        cancel: CancellationToken,
+        only_session: Option<String>,
+    ) -> Result<Self, StoreError> {
         for session_id in work::sessions_in_order(&db).await? {
-            work::reconcile(&db, &session_id).await?;
+            if only_session.as_ref().is_none_or(|only| *only == session_id) {
+                work::reconcile(&db, &session_id).await?;
+            }
         }
         let (commits, rx) = mpsc::channel(window * 2);
         let committer = tokio::spawn(commit::run(db.clone(), hub, rx, cancel.clone()));
@@ -60,6 +78,7 @@ impl Engine {
             wake: handle.wake.clone(),
             cancel,
             window,
+            only_session,
         };
         let scheduler = tokio::spawn(scheduler.run());
         Ok(Self {

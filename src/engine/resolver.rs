@@ -65,16 +65,29 @@ pub struct Resolver {
     db: Db,
     ttl: Duration,
     flights: DashMap<String, Arc<OnceCell<String>>>,
+    /// Recent answers in memory in front of the database cache: a warm
+    /// upload then costs no query per film.
+    memo: moka::sync::Cache<String, Arc<str>>,
 }
+
+/// Answers kept in memory (a few KiB each).
+const MEMO_ENTRIES: u64 = 20_000;
 
 impl Resolver {
     /// A resolver using `tmdb`, caching in `db` for `ttl`.
     pub fn new(tmdb: TmdbClient, db: Db, ttl: Duration) -> Self {
+        // Never longer than the database TTL, and short enough that replicas
+        // sharing one database converge quickly on a refreshed entry.
+        let memo = moka::sync::Cache::builder()
+            .max_capacity(MEMO_ENTRIES)
+            .time_to_live(ttl.min(Duration::from_secs(3600)))
+            .build();
         Self {
             tmdb,
             db,
             ttl,
             flights: DashMap::new(),
+            memo,
         }
     }
 
@@ -237,6 +250,7 @@ impl Resolver {
                 if let Err(err) = cache::put(&self.db, key, &body).await {
                     tracing::warn!(%key, error = %err, "could not write the TMDB cache");
                 }
+                self.memo.insert(key.to_owned(), Arc::from(body.as_str()));
                 Ok::<_, TmdbError>(body)
             })
             .await
@@ -255,6 +269,15 @@ impl Resolver {
     }
 
     async fn read_cache_raw(&self, key: &str) -> Option<String> {
+        if let Some(body) = self.memo.get(key) {
+            return Some(body.to_string());
+        }
+        let body = self.read_db_cache(key).await?;
+        self.memo.insert(key.to_owned(), Arc::from(body.as_str()));
+        Some(body)
+    }
+
+    async fn read_db_cache(&self, key: &str) -> Option<String> {
         let ttl = chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::MAX);
         let since = Utc::now().checked_sub_signed(ttl).unwrap_or_default();
         match cache::get_fresh(&self.db, key, since).await {

@@ -71,6 +71,8 @@ pub struct Scheduler {
     pub cancel: CancellationToken,
     /// Most lookups in flight at once.
     pub window: usize,
+    /// When set, the only session whose films are looked up.
+    pub only_session: Option<String>,
 }
 
 impl Scheduler {
@@ -115,7 +117,11 @@ impl Scheduler {
     }
 
     async fn refresh(&self, in_flight: &HashSet<FilmKey>) -> Result<RoundRobin, StoreError> {
-        let order = work::sessions_in_order(&self.db).await?;
+        let mut order = work::sessions_in_order(&self.db).await?;
+        if let Some(only) = &self.only_session {
+            // Films of sessions missing from `order` are dropped by `rebuild`.
+            order.retain(|id| id == only);
+        }
         let films = work::pending_films(&self.db).await?;
         Ok(RoundRobin::rebuild(&order, films, in_flight))
     }

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use tokio::sync::broadcast;
 
-use super::Event;
+use super::Published;
 
 /// Session id → broadcast sender; channels are created on demand.
 #[derive(Clone)]
 pub struct Hub {
-    channels: Arc<DashMap<String, broadcast::Sender<Arc<Event>>>>,
+    channels: Arc<DashMap<String, broadcast::Sender<Arc<Published>>>>,
     /// How many events a subscriber may fall behind before it lags and is
     /// resynchronised from the log; bounds memory per session.
     capacity: usize,
@@ -27,7 +27,7 @@ impl Hub {
     }
 
     /// Subscribes to a session's live events.
-    pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Event>> {
+    pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Published>> {
         self.channels
             .entry(session_id.to_owned())
             .or_insert_with(|| broadcast::channel(self.capacity).0)
@@ -35,7 +35,7 @@ impl Hub {
     }
 
     /// Publishes committed events; a session nobody listens to costs nothing.
-    pub fn publish(&self, session_id: &str, events: impl IntoIterator<Item = Arc<Event>>) {
+    pub fn publish(&self, session_id: &str, events: impl IntoIterator<Item = Arc<Published>>) {
         let Some(sender) = self.channels.get(session_id).map(|s| s.clone()) else {
             return;
         };

@@ -117,3 +117,53 @@ impl Event {
         serde_json::to_string(self).expect("events always serialise")
     }
 }
+
+/// A committed event on its way to subscribers, serialised once however many
+/// subscribers there are (replays from the log reuse the stored JSON as is).
+#[derive(Clone, Debug)]
+pub struct Published {
+    seq: i64,
+    kind: String,
+    json: String,
+}
+
+impl Published {
+    /// Serialises an event.
+    pub fn new(event: &Event) -> Self {
+        Self {
+            seq: event.seq(),
+            kind: event.kind().to_owned(),
+            json: event.to_json(),
+        }
+    }
+
+    /// An event as stored in the log.
+    pub fn from_log(seq: i64, kind: String, json: String) -> Self {
+        Self { seq, kind, json }
+    }
+
+    /// The event's seq.
+    pub fn seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// `snapshot`, `movie` or `completed`.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The event's JSON, exactly as sent.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// Whether the stream ends after this event.
+    pub fn is_final(&self) -> bool {
+        self.kind == "completed"
+    }
+
+    /// The structured event, for in-process readers.
+    pub fn event(&self) -> Option<Event> {
+        serde_json::from_str(&self.json).ok()
+    }
+}

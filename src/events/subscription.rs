@@ -14,7 +14,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::Hub;
 use super::metrics::StreamMetrics;
-use super::{Event, SnapshotEvent};
+use super::{Event, Published, SnapshotEvent};
 use crate::model::Session;
 use crate::store::{Db, StoreError, events, sessions};
 
@@ -45,7 +45,7 @@ impl Streams {
         &self,
         session_id: &str,
         last_event_id: Option<i64>,
-    ) -> Result<Option<BoxStream<'static, Arc<Event>>>, StoreError> {
+    ) -> Result<Option<BoxStream<'static, Arc<Published>>>, StoreError> {
         let mut live = self.hub.subscribe(session_id);
         let Some(session) = sessions::get(&self.db, session_id).await? else {
             drop(live);
@@ -63,7 +63,10 @@ impl Streams {
                     seq: last,
                     session: Session::from(session),
                 };
-                (Some(Arc::new(Event::Snapshot(snapshot))), last)
+                (
+                    Some(Arc::new(Published::new(&Event::Snapshot(snapshot)))),
+                    last,
+                )
             }
         };
         // A completed session's stream must still end on its `completed` event,
@@ -149,16 +152,11 @@ impl Streams {
         session_id: &str,
         after: i64,
         up_to: Option<i64>,
-    ) -> Result<Vec<Arc<Event>>, StoreError> {
+    ) -> Result<Vec<Arc<Published>>, StoreError> {
         let rows = events::range(&self.db, session_id, after, up_to, PAGE).await?;
-        rows.into_iter()
-            .map(|row| {
-                serde_json::from_str::<Event>(&row.payload)
-                    .map(Arc::new)
-                    .map_err(|e| {
-                        StoreError::Corrupt(format!("event {} of {session_id}: {e}", row.seq))
-                    })
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|row| Arc::new(Published::from_log(row.seq, row.kind, row.payload)))
+            .collect())
     }
 }

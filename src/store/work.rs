@@ -2,7 +2,7 @@
 //! session counters and the event log, retries and manual fixes.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -116,40 +116,117 @@ pub async fn pending_rows(
         .await?)
 }
 
-/// Writes a final state onto a pending row and returns the row as committed.
-pub async fn finalize(
+/// Writes a final state onto pending rows of one film in one statement and
+/// returns the rows as committed.
+pub async fn finalize_all(
     txn: &DatabaseTransaction,
-    row: movie::Model,
+    rows: Vec<movie::Model>,
     state: &FinalState,
-) -> Result<movie::Model, StoreError> {
-    let mut active = row.clone().into_active_model();
-    active.status = Set(state.status.to_owned());
-    if state.tmdb_id.is_some() {
-        active.tmdb_id = Set(state.tmdb_id);
+) -> Result<Vec<movie::Model>, StoreError> {
+    if rows.is_empty() {
+        return Ok(rows);
     }
-    if state.imdb_id.is_some() {
-        active.imdb_id = Set(state.imdb_id.clone());
+    let now = Utc::now();
+    let mut update = movie::Entity::update_many()
+        .col_expr(movie::Column::Status, Expr::value(state.status))
+        .col_expr(
+            movie::Column::MediaType,
+            Expr::value(state.media_type.clone()),
+        )
+        .col_expr(
+            movie::Column::MatchedTitle,
+            Expr::value(state.matched_title.clone()),
+        )
+        .col_expr(
+            movie::Column::OriginalTitle,
+            Expr::value(state.original_title.clone()),
+        )
+        .col_expr(
+            movie::Column::ReleaseDate,
+            Expr::value(state.release_date.clone()),
+        )
+        .col_expr(movie::Column::Runtime, Expr::value(state.runtime))
+        .col_expr(movie::Column::Genres, Expr::value(state.genres.clone()))
+        .col_expr(
+            movie::Column::Directors,
+            Expr::value(state.directors.clone()),
+        )
+        .col_expr(movie::Column::Cast, Expr::value(state.cast.clone()))
+        .col_expr(
+            movie::Column::Countries,
+            Expr::value(state.countries.clone()),
+        )
+        .col_expr(
+            movie::Column::OriginalLanguage,
+            Expr::value(state.original_language.clone()),
+        )
+        .col_expr(
+            movie::Column::PosterUrl,
+            Expr::value(state.poster_url.clone()),
+        )
+        .col_expr(movie::Column::VoteAverage, Expr::value(state.vote_average))
+        .col_expr(
+            movie::Column::MatchConfidence,
+            Expr::value(state.match_confidence),
+        )
+        .col_expr(
+            movie::Column::Candidates,
+            Expr::value(state.candidates.clone()),
+        )
+        .col_expr(movie::Column::Error, Expr::value(state.error.clone()))
+        .col_expr(
+            movie::Column::Attempts,
+            Expr::col(movie::Column::Attempts).add(1),
+        )
+        .col_expr(
+            movie::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            movie::Column::LeaseExpiresAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(movie::Column::UpdatedAt, Expr::value(now))
+        .filter(movie::Column::Id.is_in(rows.iter().map(|r| r.id)))
+        .filter(movie::Column::Status.eq(STATUS_PENDING));
+    if let Some(tmdb_id) = state.tmdb_id {
+        update = update.col_expr(movie::Column::TmdbId, Expr::value(tmdb_id));
     }
-    active.media_type = Set(state.media_type.clone());
-    active.matched_title = Set(state.matched_title.clone());
-    active.original_title = Set(state.original_title.clone());
-    active.release_date = Set(state.release_date.clone());
-    active.runtime = Set(state.runtime);
-    active.genres = Set(state.genres.clone());
-    active.directors = Set(state.directors.clone());
-    active.cast = Set(state.cast.clone());
-    active.countries = Set(state.countries.clone());
-    active.original_language = Set(state.original_language.clone());
-    active.poster_url = Set(state.poster_url.clone());
-    active.vote_average = Set(state.vote_average);
-    active.match_confidence = Set(state.match_confidence);
-    active.candidates = Set(state.candidates.clone());
-    active.error = Set(state.error.clone());
-    active.attempts = Set(row.attempts + 1);
-    active.lease_owner = Set(None);
-    active.lease_expires_at = Set(None);
-    active.updated_at = Set(Utc::now());
-    Ok(active.update(txn).await?)
+    if let Some(imdb_id) = &state.imdb_id {
+        update = update.col_expr(movie::Column::ImdbId, Expr::value(imdb_id.clone()));
+    }
+    update.exec(txn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| applied(row, state, now))
+        .collect())
+}
+
+/// A row as [`finalize_all`] leaves it.
+fn applied(mut row: movie::Model, state: &FinalState, now: chrono::DateTime<Utc>) -> movie::Model {
+    row.status = state.status.to_owned();
+    row.tmdb_id = state.tmdb_id.or(row.tmdb_id);
+    row.imdb_id = state.imdb_id.clone().or(row.imdb_id);
+    row.media_type = state.media_type.clone();
+    row.matched_title = state.matched_title.clone();
+    row.original_title = state.original_title.clone();
+    row.release_date = state.release_date.clone();
+    row.runtime = state.runtime;
+    row.genres = state.genres.clone();
+    row.directors = state.directors.clone();
+    row.cast = state.cast.clone();
+    row.countries = state.countries.clone();
+    row.original_language = state.original_language.clone();
+    row.poster_url = state.poster_url.clone();
+    row.vote_average = state.vote_average;
+    row.match_confidence = state.match_confidence;
+    row.candidates = state.candidates.clone();
+    row.error = state.error.clone();
+    row.attempts += 1;
+    row.lease_owner = None;
+    row.lease_expires_at = None;
+    row.updated_at = now;
+    row
 }
 
 /// Reads a session inside a write transaction.
@@ -200,23 +277,30 @@ pub async fn save_session(
     Ok(())
 }
 
-/// Appends one event to a session's log.
-pub async fn append_event(
+/// Events per INSERT: 5 bound values each stays far below SQLite's limit.
+const EVENT_CHUNK: usize = 400;
+
+/// Appends events (session, seq, kind, JSON) to the log.
+pub async fn append_events(
     txn: &DatabaseTransaction,
-    session_id: &str,
-    seq: i64,
-    kind: &str,
-    payload: String,
+    events: &[(&str, i64, &str, &str)],
 ) -> Result<(), StoreError> {
-    event::Entity::insert(event::ActiveModel {
-        session_id: Set(session_id.to_owned()),
-        seq: Set(seq),
-        kind: Set(kind.to_owned()),
-        payload: Set(payload),
-        created_at: Set(Utc::now()),
-    })
-    .exec_without_returning(txn)
-    .await?;
+    let now = Utc::now();
+    let rows: Vec<event::ActiveModel> = events
+        .iter()
+        .map(|&(session_id, seq, kind, payload)| event::ActiveModel {
+            session_id: Set(session_id.to_owned()),
+            seq: Set(seq),
+            kind: Set(kind.to_owned()),
+            payload: Set(payload.to_owned()),
+            created_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(EVENT_CHUNK) {
+        event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -23,7 +23,7 @@ pub use metrics::ClientMetrics;
 use super::types::{
     ErrorBody, FindResponse, MovieDetails, MovieResult, Paged, TvDetails, TvResult,
 };
-use gate::Gate;
+use gate::{Gate, Priority};
 use metrics::Counters;
 
 /// A TMDB v3 client. Cheap to clone; clones share the limits and metrics.
@@ -226,10 +226,15 @@ impl TmdbClient {
     ) -> Result<Option<T>, TmdbError> {
         let inner = &self.inner;
         let url = inner.url(segments);
+        // Details are a film's last call: they go before new searches.
+        let priority = match segments.first() {
+            Some(&"movie") | Some(&"tv") => Priority::Finish,
+            _ => Priority::Start,
+        };
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (kind, retry_after) = match inner.attempt(&url, params, attempts).await {
+            let (kind, retry_after) = match inner.attempt(&url, params, attempts, priority).await {
                 Ok(value) => return Ok(value),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Retry { kind, retry_after }) => (kind, retry_after),
@@ -277,8 +282,9 @@ impl Inner {
         url: &Url,
         params: &[(&str, String)],
         attempt: u32,
+        priority: Priority,
     ) -> Result<Option<T>, Failure> {
-        let _permit = self.gate.admit().await;
+        let _permit = self.gate.admit(priority).await;
         Counters::bump(&self.counters.requests);
         // The path only: the query may hold the API key.
         tracing::debug!(path = url.path(), attempt, "tmdb request");

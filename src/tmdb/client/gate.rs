@@ -1,12 +1,26 @@
 //! The one admission gate every HTTP attempt of a client passes: a
-//! connection cap, a rate limiter, and a shared pause after a 429.
+//! connection cap, a rate limiter handing out cells in priority order, and a
+//! shared pause after a 429.
 
+use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 use tokio::time::Instant;
+
+/// Which requests get rate-limit cells first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Priority {
+    /// A film's last call (its details): finishing started films first keeps
+    /// the time to each film's event at about two round trips, however long
+    /// the queue of searches behind it.
+    Finish = 0,
+    /// Everything else.
+    Start = 1,
+}
 
 /// Shared by all clones of a client, so all sessions together stay within
 /// TMDB's per-IP limits.
@@ -14,6 +28,10 @@ use tokio::time::Instant;
 pub(super) struct Gate {
     permits: Semaphore,
     limiter: DefaultDirectRateLimiter,
+    /// Callers waiting for a cell, by (priority, arrival); only the first waits on the limiter.
+    waiting: Mutex<BTreeSet<(Priority, u64)>>,
+    arrivals: AtomicU64,
+    turn: Notify,
     /// While set in the future, nobody sends: TMDB's limit is per IP, so one
     /// caller's `Retry-After` applies to every caller.
     paused_until: Mutex<Option<Instant>>,
@@ -27,29 +45,53 @@ impl Gate {
         Self {
             permits: Semaphore::new(concurrency),
             limiter: RateLimiter::direct(quota),
+            waiting: Mutex::new(BTreeSet::new()),
+            arrivals: AtomicU64::new(0),
+            turn: Notify::new(),
             paused_until: Mutex::new(None),
         }
     }
 
-    /// Waits for a connection slot, then for a rate-limit cell outside any
-    /// pause. The permit is held until the attempt's body has been read.
-    pub async fn admit(&self) -> SemaphorePermit<'_> {
-        // The semaphore is never closed, so acquire cannot fail.
-        let permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("gate semaphore is never closed");
-        loop {
-            if let Some(until) = self.paused_until() {
-                tokio::time::sleep_until(until).await;
+    /// Waits for a rate-limit cell outside any pause, served in `priority`
+    /// order, then for a connection slot. The cell comes first so that a
+    /// finishing call is not stuck behind searches holding every slot while
+    /// they wait for cells; the permit is held until the attempt's body has
+    /// been read.
+    pub async fn admit(&self, priority: Priority) -> SemaphorePermit<'_> {
+        let key = (priority, self.arrivals.fetch_add(1, Ordering::Relaxed));
+        self.lock_waiting().insert(key);
+        {
+            // Leaves the queue however this ends (a cancelled caller must not block it).
+            let _leave = Leave { gate: self, key };
+            loop {
+                let turn = self.turn.notified();
+                tokio::pin!(turn);
+                turn.as_mut().enable();
+                if self.lock_waiting().first() == Some(&key) {
+                    break;
+                }
+                turn.await;
             }
-            self.limiter.until_ready().await;
-            // A 429 may have paused everyone while this caller waited for its cell.
-            if self.paused_until().is_none() {
-                return permit;
+            loop {
+                if let Some(until) = self.paused_until() {
+                    tokio::time::sleep_until(until).await;
+                }
+                self.limiter.until_ready().await;
+                // A 429 may have paused everyone while this caller waited for its cell.
+                if self.paused_until().is_none() {
+                    break;
+                }
             }
         }
+        // The semaphore is never closed, so acquire cannot fail.
+        self.permits
+            .acquire()
+            .await
+            .expect("gate semaphore is never closed")
+    }
+
+    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Priority, u64)>> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Pauses every caller until `until` (extending, never shortening, a pause).
@@ -66,6 +108,19 @@ impl Gate {
     }
 }
 
+/// Removes a caller from the queue and lets the next one look.
+struct Leave<'a> {
+    gate: &'a Gate,
+    key: (Priority, u64),
+}
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        self.gate.lock_waiting().remove(&self.key);
+        self.gate.turn.notify_waiters();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -77,7 +132,7 @@ mod tests {
         let gate = Gate::new(NonZeroU32::new(20).unwrap(), 4);
         let start = Instant::now();
         for _ in 0..5 {
-            drop(gate.admit().await);
+            drop(gate.admit(Priority::Start).await);
         }
         // Five cells at 20/s with burst 1: the last one 4 × 50 ms after the first.
         assert!(
@@ -89,7 +144,35 @@ mod tests {
         gate.pause_until(Instant::now() + Duration::from_millis(200));
         gate.pause_until(Instant::now()); // a shorter pause does not shorten it
         let paused_at = Instant::now();
-        drop(gate.admit().await);
+        drop(gate.admit(Priority::Start).await);
         assert!(paused_at.elapsed() >= Duration::from_millis(190));
+    }
+
+    #[tokio::test]
+    async fn finishing_calls_overtake_queued_starts() {
+        use std::sync::Arc;
+        let gate = Arc::new(Gate::new(NonZeroU32::new(20).unwrap(), 16));
+        drop(gate.admit(Priority::Start).await); // spend the first cell
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let (gate, order) = (gate.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                drop(gate.admit(Priority::Start).await);
+                order.lock().unwrap().push(format!("start{i}"));
+            }));
+            tokio::task::yield_now().await;
+        }
+        let (g, o) = (gate.clone(), order.clone());
+        tasks.push(tokio::spawn(async move {
+            drop(g.admit(Priority::Finish).await);
+            o.lock().unwrap().push("finish".to_owned());
+        }));
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let order = order.lock().unwrap();
+        let finish_at = order.iter().position(|s| s == "finish").unwrap();
+        assert!(finish_at <= 1, "the finishing call went early: {order:?}");
     }
 }

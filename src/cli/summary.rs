@@ -1,0 +1,182 @@
+//! The summary printed after a run: the counts, then the films a person has
+//! to look at (unmatched, with their titles; failed, with their reasons).
+
+use std::time::Duration;
+
+use super::progress::human;
+use crate::model::{Movie, MovieStatus};
+
+/// Most unmatched films listed by title; the output holds the rest.
+const MAX_UNMATCHED: usize = 25;
+/// Most failed films listed with their reason.
+const MAX_FAILED: usize = 10;
+
+/// How many films ended in each final state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Matched and enriched.
+    pub enriched: usize,
+    /// No acceptable match.
+    pub unmatched: usize,
+    /// TMDB kept failing.
+    pub failed: usize,
+}
+
+impl Counts {
+    /// Counts `movies` by status.
+    pub fn of(movies: &[Movie]) -> Self {
+        let count = |status| movies.iter().filter(|m| m.status == status).count();
+        Self {
+            enriched: count(MovieStatus::Enriched),
+            unmatched: count(MovieStatus::Unmatched),
+            failed: count(MovieStatus::Failed),
+        }
+    }
+}
+
+/// The summary text, one line per entry, without a trailing newline.
+pub fn render(movies: &[Movie], elapsed: Duration) -> String {
+    let c = Counts::of(movies);
+    let films = if movies.len() == 1 { "film" } else { "films" };
+    let mut lines = vec![format!(
+        "{} {films} in {}: {} enriched, {} unmatched, {} failed",
+        movies.len(),
+        human(elapsed),
+        c.enriched,
+        c.unmatched,
+        c.failed
+    )];
+    list(
+        &mut lines,
+        movies,
+        MovieStatus::Unmatched,
+        format!("Unmatched ({}), no TMDB film fits:", c.unmatched),
+        MAX_UNMATCHED,
+        |_| String::new(),
+    );
+    list(
+        &mut lines,
+        movies,
+        MovieStatus::Failed,
+        format!(
+            "Failed ({}), TMDB kept failing; run again to retry them:",
+            c.failed
+        ),
+        MAX_FAILED,
+        |m| format!(": {}", m.error.as_deref().unwrap_or("no reason recorded")),
+    );
+    lines.join("\n")
+}
+
+fn list(
+    lines: &mut Vec<String>,
+    movies: &[Movie],
+    status: MovieStatus,
+    heading: String,
+    max: usize,
+    detail: impl Fn(&Movie) -> String,
+) {
+    let matching: Vec<&Movie> = movies.iter().filter(|m| m.status == status).collect();
+    if matching.is_empty() {
+        return;
+    }
+    lines.push(heading);
+    for m in matching.iter().take(max) {
+        lines.push(format!("  row {:<5} {}{}", m.row, title(m), detail(m)));
+    }
+    if matching.len() > max {
+        lines.push(format!(
+            "  … and {} more (status `{}` in the output)",
+            matching.len() - max,
+            status.as_str()
+        ));
+    }
+}
+
+/// "Dune (2021)", or the title alone when the export had no year.
+fn title(m: &Movie) -> String {
+    match m.year {
+        Some(year) => format!("{} ({year})", m.title),
+        None => m.title.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn movie(row: i64, title: &str, status: MovieStatus, error: Option<&str>) -> Movie {
+        Movie {
+            id: row,
+            row,
+            title: title.into(),
+            year: Some(2000 + row as i32),
+            letterboxd_uri: None,
+            imdb_id: None,
+            watched_date: None,
+            rating: None,
+            rewatch: 0,
+            status,
+            tmdb_id: None,
+            media_type: None,
+            matched_title: None,
+            original_title: None,
+            release_date: None,
+            runtime: None,
+            genres: vec![],
+            directors: vec![],
+            cast: vec![],
+            countries: vec![],
+            original_language: None,
+            poster_url: None,
+            vote_average: None,
+            match_confidence: None,
+            candidates: vec![],
+            error: error.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn lists_unmatched_titles_and_failure_reasons() {
+        let movies = vec![
+            movie(1, "Persona", MovieStatus::Enriched, None),
+            movie(2, "Nothing Like It", MovieStatus::Unmatched, None),
+            movie(
+                3,
+                "Dune",
+                MovieStatus::Failed,
+                Some("TMDB lookup failed: timeout"),
+            ),
+        ];
+        let text = render(&movies, Duration::from_secs(3));
+        assert_eq!(
+            text,
+            "3 films in 3s: 1 enriched, 1 unmatched, 1 failed\n\
+             Unmatched (1), no TMDB film fits:\n  \
+             row 2     Nothing Like It (2002)\n\
+             Failed (1), TMDB kept failing; run again to retry them:\n  \
+             row 3     Dune (2003): TMDB lookup failed: timeout"
+        );
+        assert_eq!(
+            Counts::of(&movies),
+            Counts {
+                enriched: 1,
+                unmatched: 1,
+                failed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        let movies: Vec<Movie> = (1..=30)
+            .map(|i| movie(i, "Lost", MovieStatus::Unmatched, None))
+            .collect();
+        let text = render(&movies, Duration::from_secs(1));
+        assert!(
+            text.ends_with("  … and 5 more (status `unmatched` in the output)"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1 + 1 + MAX_UNMATCHED + 1);
+    }
+}

@@ -352,26 +352,24 @@ function announce(session, percent, completed) {
   }
 }
 
+const TRANSPORT_STATES = {
+  connecting: 'Connecting via ',
+  reconnecting: 'Reconnecting via ',
+  live: 'Live updates via ',
+  closed: 'Up to date via ',
+};
+
+/** The badge saying which transport is in use, and how it fares. */
 function renderTransport(name, liveState) {
   const el = $('transport');
   el.hidden = false;
   el.dataset.transport = name || 'none';
   el.dataset.state = liveState;
   const label = TRANSPORT_NAMES[name] || '—';
+  const words = TRANSPORT_STATES[liveState] || 'Updates via ';
   $('transport-name').textContent = label;
-  const words = {
-    connecting: `Connecting via ${label}`,
-    reconnecting: `Reconnecting via ${label}`,
-    live: `Live updates via ${label}`,
-    closed: `Up to date, via ${label}`,
-  };
-  el.title = words[liveState] || label;
-  el.querySelector('.transport-label').firstChild.textContent = {
-    connecting: 'Connecting via ',
-    reconnecting: 'Reconnecting via ',
-    live: 'Live updates via ',
-    closed: 'Up to date via ',
-  }[liveState] || 'Updates via ';
+  el.querySelector('.transport-label').firstChild.textContent = words;
+  el.title = `${words}${label}`;
 }
 
 // ---- Actions -------------------------------------------------------------------------

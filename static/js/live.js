@@ -46,7 +46,7 @@ export class LiveSession {
     this.stopped = true;
     this.cleanup();
     this.cleanup = () => {};
-    this.setState(this.transport, 'closed');
+    if (this.transport) this.setState(this.transport, 'closed');
   }
 
   use(name) {

@@ -46,6 +46,7 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
             }
         }
         let mut delay = Duration::from_millis(50);
+        let started = std::time::Instant::now();
         let published = loop {
             match commit(&db, &batch).await {
                 Ok(published) => break published,
@@ -60,6 +61,11 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
                 }
             }
         };
+        tracing::debug!(
+            films = batch.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "committed"
+        );
         for (session_id, events) in published {
             hub.publish(&session_id, events);
         }

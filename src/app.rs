@@ -69,6 +69,8 @@ impl AppState {
             self.hub.clone(),
             &self.engine,
             self.config.engine_window.max(1),
+            self.config.lease(),
+            &self.config.database_url,
             cancel,
             only_session,
         )

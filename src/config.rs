@@ -133,6 +133,12 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_ENGINE_WINDOW", default_value_t = 64)]
     pub engine_window: usize,
 
+    /// How long a replica's claim on a film lasts without renewal, in
+    /// seconds; it renews its claims while it works, and when it dies other
+    /// replicas sharing the PostgreSQL database take its films over after this.
+    #[arg(long, env = "REELSTREAM_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lease_secs: u64,
+
     /// Events a live subscriber may fall behind before it is resynchronised
     /// from the log (the broadcast buffer per session).
     #[arg(long, env = "REELSTREAM_STREAM_BUFFER", default_value_t = 1024)]
@@ -187,6 +193,11 @@ impl Config {
     /// TMDB request timeout.
     pub fn tmdb_timeout(&self) -> Duration {
         Duration::from_secs(self.tmdb_timeout_secs)
+    }
+
+    /// How long a claim on a film lasts without renewal.
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs(self.lease_secs)
     }
 
     /// TMDB cache time to live.

@@ -6,15 +6,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestApp, assert_counters_exact, fixture};
+use common::{Backend, TestApp, assert_counters_exact, fixture};
 use reelstream::tmdb::sim::SimConfig;
 use serde_json::Value;
 
 const LONG: Duration = Duration::from_secs(120);
 
-#[tokio::test]
-async fn a_realistic_letterboxd_file_matches_every_hard_case() {
-    let app = TestApp::spawn().await;
+async fn a_realistic_letterboxd_file_matches_every_hard_case(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let session = app.upload_fixture("letterboxd/watched.csv").await;
     let id = session["id"].as_str().unwrap();
     let session = app.wait_completed(id, LONG).await;
@@ -61,8 +60,7 @@ async fn a_realistic_letterboxd_file_matches_every_hard_case() {
     assert!(unmatched["candidates"].is_array());
 }
 
-#[tokio::test]
-async fn tmdb_faults_still_end_with_every_film_final_and_exact_counters() {
+async fn tmdb_faults_still_end_with_every_film_final_and_exact_counters(backend: Backend) {
     let faulty = SimConfig {
         error_rate: 0.15,
         timeout_rate: 0.05,
@@ -73,7 +71,7 @@ async fn tmdb_faults_still_end_with_every_film_final_and_exact_counters() {
         seed: 7,
         ..SimConfig::default()
     };
-    let app = TestApp::spawn_with_sim(faulty, |c| {
+    let app = TestApp::spawn_on_with_sim(&backend, faulty, |c| {
         c.tmdb_timeout_secs = 1;
         c.tmdb_rps = 200; // above the simulator's limit: a 429 storm
         c.tmdb_max_retries = 3;
@@ -105,14 +103,13 @@ async fn tmdb_faults_still_end_with_every_film_final_and_exact_counters() {
     }
 }
 
-#[tokio::test]
-async fn the_client_never_exceeds_the_rate_or_connection_cap() {
+async fn the_client_never_exceeds_the_rate_or_connection_cap(backend: Backend) {
     let sim = SimConfig {
         latency: Duration::from_millis(40),
         jitter: Duration::from_millis(20),
         ..SimConfig::default()
     };
-    let app = TestApp::spawn_with_sim(sim, |c| {
+    let app = TestApp::spawn_on_with_sim(&backend, sim, |c| {
         c.tmdb_rps = 25;
         c.tmdb_concurrency = 4;
     })
@@ -138,9 +135,8 @@ async fn the_client_never_exceeds_the_rate_or_connection_cap() {
     assert_eq!(snapshot.rate_limited, 0);
 }
 
-#[tokio::test]
-async fn a_film_repeated_in_one_upload_and_across_uploads_is_fetched_once() {
-    let app = TestApp::spawn().await;
+async fn a_film_repeated_in_one_upload_and_across_uploads_is_fetched_once(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let csv = "Name,Year\nDune,2021\nDune,2021\nSeven Samurai,1954\nDUNE,2021\n";
     let first = app.upload_csv(csv).await;
     let second = app.upload_csv(csv).await;
@@ -162,13 +158,12 @@ async fn a_film_repeated_in_one_upload_and_across_uploads_is_fetched_once() {
     );
 }
 
-#[tokio::test]
-async fn a_restart_mid_session_completes_it_with_exact_counters() {
+async fn a_restart_mid_session_completes_it_with_exact_counters(backend: Backend) {
     let slow = SimConfig {
         latency: Duration::from_millis(150),
         ..SimConfig::default()
     };
-    let app = TestApp::spawn_with_sim(slow, |c| {
+    let app = TestApp::spawn_on_with_sim(&backend, slow, |c| {
         c.tmdb_concurrency = 2;
         c.engine_window = 2;
     })
@@ -197,13 +192,12 @@ async fn a_restart_mid_session_completes_it_with_exact_counters() {
     );
 }
 
-#[tokio::test]
-async fn a_small_session_finishes_while_a_5000_row_session_runs() {
+async fn a_small_session_finishes_while_a_5000_row_session_runs(backend: Backend) {
     let sim = SimConfig {
         latency: Duration::from_millis(20),
         ..SimConfig::default()
     };
-    let app = TestApp::spawn_with_sim(sim, |c| c.tmdb_rps = 100).await;
+    let app = TestApp::spawn_on_with_sim(&backend, sim, |c| c.tmdb_rps = 100).await;
     let mut big = String::from("Title,Year\n");
     for i in 0..5000 {
         big.push_str(&format!("Nonexistent Picture {i},{}\n", 1950 + i % 70));
@@ -227,9 +221,8 @@ async fn a_small_session_finishes_while_a_5000_row_session_runs() {
     assert!(big["processed_count"].as_i64().unwrap() < 5000);
 }
 
-#[tokio::test]
-async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again() {
-    let app = TestApp::spawn().await;
+async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let session = app
         .upload_csv("Name,Year\nThe Lantern Keeper of Vellmar,2016\nDune,2021\n")
         .await;
@@ -301,10 +294,9 @@ async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again() {
     assert_eq!(states, ["unmatched", "enriched"]);
 }
 
-#[tokio::test]
-async fn retry_requeues_failed_films_once_tmdb_answers_again() {
+async fn retry_requeues_failed_films_once_tmdb_answers_again(backend: Backend) {
     // First TMDB is unreachable: every film fails after its retries.
-    let app = TestApp::spawn_with_sim(SimConfig::default(), |c| {
+    let app = TestApp::spawn_on_with_sim(&backend, SimConfig::default(), |c| {
         c.tmdb_base_url = "http://127.0.0.1:9/3".into();
         c.tmdb_max_retries = 1;
         c.tmdb_timeout_secs = 1;
@@ -345,4 +337,15 @@ async fn retry_requeues_failed_films_once_tmdb_answers_again() {
         .await
         .unwrap();
     common::assert_problem(unknown, 404).await;
+}
+
+on_both_backends! {
+    a_realistic_letterboxd_file_matches_every_hard_case,
+    tmdb_faults_still_end_with_every_film_final_and_exact_counters,
+    the_client_never_exceeds_the_rate_or_connection_cap,
+    a_film_repeated_in_one_upload_and_across_uploads_is_fetched_once,
+    a_restart_mid_session_completes_it_with_exact_counters,
+    a_small_session_finishes_while_a_5000_row_session_runs,
+    a_manual_fix_re_enriches_the_film_and_emits_its_event_again,
+    retry_requeues_failed_films_once_tmdb_answers_again,
 }

@@ -6,10 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::TestApp;
 use common::live::{
     SseMessage, assert_dense, open_sse, read_sse, sse_until_completed, ws_until_closed,
 };
+use common::{Backend, TestApp};
 use reelstream::tmdb::sim::SimConfig;
 use serde_json::Value;
 
@@ -21,21 +21,20 @@ fn movie_seqs(messages: &[SseMessage]) -> Vec<i64> {
         .collect()
 }
 
-async fn slow_app(latency_ms: u64) -> TestApp {
+async fn slow_app(backend: &Backend, latency_ms: u64) -> TestApp {
     let sim = SimConfig {
         latency: Duration::from_millis(latency_ms),
         ..SimConfig::default()
     };
-    TestApp::spawn_with_sim(sim, |c| c.tmdb_rps = 500).await
+    TestApp::spawn_on_with_sim(backend, sim, |c| c.tmdb_rps = 500).await
 }
 
 fn id(session: &Value) -> String {
     session["id"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn sse_delivers_snapshot_then_every_movie_once_in_order_then_completed() {
-    let app = slow_app(20).await;
+async fn sse_delivers_snapshot_then_every_movie_once_in_order_then_completed(backend: Backend) {
+    let app = slow_app(&backend, 20).await;
     let session = app.upload_fixture("letterboxd/watched.csv").await;
     let response = open_sse(&app, &id(&session), None).await;
     assert_eq!(response.headers()["x-accel-buffering"], "no");
@@ -68,9 +67,8 @@ async fn sse_delivers_snapshot_then_every_movie_once_in_order_then_completed() {
     assert_eq!(final_progress["processed_count"], total);
 }
 
-#[tokio::test]
-async fn a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate() {
-    let app = slow_app(30).await;
+async fn a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate(backend: Backend) {
+    let app = slow_app(&backend, 30).await;
     let session = app.upload_fixture("letterboxd/watched.csv").await;
     let sid = id(&session);
     let total = session["total_movies"].as_i64().unwrap();
@@ -99,9 +97,8 @@ async fn a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate(
     assert_eq!(tail.last().unwrap().event, "completed");
 }
 
-#[tokio::test]
-async fn a_bad_or_future_last_event_id_gets_a_fresh_snapshot() {
-    let app = TestApp::spawn().await;
+async fn a_bad_or_future_last_event_id_gets_a_fresh_snapshot(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let session = app
         .upload_csv("Name,Year\nDune,2021\nSeven Samurai,1954\n")
         .await;
@@ -115,9 +112,8 @@ async fn a_bad_or_future_last_event_id_gets_a_fresh_snapshot() {
     }
 }
 
-#[tokio::test]
-async fn a_completed_session_answers_at_once_and_unknown_ones_are_404() {
-    let app = TestApp::spawn().await;
+async fn a_completed_session_answers_at_once_and_unknown_ones_are_404(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let session = app.upload_csv("Name,Year\nDune,2021\n").await;
     let sid = id(&session);
     app.wait_completed(&sid, Duration::from_secs(30)).await;
@@ -130,11 +126,10 @@ async fn a_completed_session_answers_at_once_and_unknown_ones_are_404() {
     common::assert_problem(response, 404).await;
 }
 
-#[tokio::test]
-async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised() {
+async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backend) {
     let sim = SimConfig::default();
     // A small broadcast buffer, so the stalled reader surely lags.
-    let app = TestApp::spawn_with_sim(sim, |c| {
+    let app = TestApp::spawn_on_with_sim(&backend, sim, |c| {
         c.tmdb_rps = 2000;
         c.tmdb_concurrency = 64;
         c.stream_buffer = 16;
@@ -177,9 +172,8 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised() {
     );
 }
 
-#[tokio::test]
-async fn a_thousand_sse_subscribers_all_receive_every_event() {
-    let app = slow_app(40).await;
+async fn a_thousand_sse_subscribers_all_receive_every_event(backend: Backend) {
+    let app = slow_app(&backend, 40).await;
     let session = app.upload_fixture("import/watched.csv").await;
     let sid = id(&session);
     let total = session["total_movies"].as_i64().unwrap();
@@ -214,9 +208,8 @@ async fn a_thousand_sse_subscribers_all_receive_every_event() {
     );
 }
 
-#[tokio::test]
-async fn sse_and_websocket_deliver_identical_sequences() {
-    let app = slow_app(20).await;
+async fn sse_and_websocket_deliver_identical_sequences(backend: Backend) {
+    let app = slow_app(&backend, 20).await;
     let session = app.upload_fixture("import/watched.csv").await;
     let sid = id(&session);
     let path = format!("/api/session/{sid}/ws?last_event_id=0");
@@ -236,12 +229,11 @@ async fn sse_and_websocket_deliver_identical_sequences() {
     assert_eq!(fresh.last().unwrap()["type"], "completed");
 }
 
-#[tokio::test]
-async fn websocket_rejects_unknown_sessions_with_a_reason_and_honours_resume() {
+async fn websocket_rejects_unknown_sessions_with_a_reason_and_honours_resume(backend: Backend) {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
 
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_on(&backend).await;
     let (messages, close) =
         ws_until_closed(&app, "/api/session/0b7e5a0c-0000-4000-8000-000000000000/ws").await;
     assert!(messages.is_empty());
@@ -250,7 +242,7 @@ async fn websocket_rejects_unknown_sessions_with_a_reason_and_honours_resume() {
     assert!(reason.contains("no session"), "{reason}");
 
     // A slow TMDB keeps the session running while the client asks to resume.
-    let app = slow_app(150).await;
+    let app = slow_app(&backend, 150).await;
     let session = app
         .upload_csv("Name,Year\nDune,2021\nDune,1984\nSeven Samurai,1954\n")
         .await;
@@ -276,4 +268,15 @@ async fn websocket_rejects_unknown_sessions_with_a_reason_and_honours_resume() {
     let expected = [("movie", 1), ("movie", 2), ("movie", 3), ("completed", 4)];
     let expected: Vec<_> = expected.iter().map(|(k, s)| (k.to_string(), *s)).collect();
     assert_eq!(tail, expected, "all frames: {seen:?}");
+}
+
+on_both_backends! {
+    sse_delivers_snapshot_then_every_movie_once_in_order_then_completed,
+    a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate,
+    a_bad_or_future_last_event_id_gets_a_fresh_snapshot,
+    a_completed_session_answers_at_once_and_unknown_ones_are_404,
+    a_stalled_subscriber_delays_nobody_and_is_resynchronised,
+    a_thousand_sse_subscribers_all_receive_every_event,
+    sse_and_websocket_deliver_identical_sequences,
+    websocket_rejects_unknown_sessions_with_a_reason_and_honours_resume,
 }

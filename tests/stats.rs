@@ -412,7 +412,11 @@ async fn stats_of_ten_thousand_films_are_fast() {
     use sea_orm::ConnectionTrait;
 
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(&common::sqlite_url(&dir)).await.unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("stats.db").display()
+    );
+    let db = Db::connect(&url).await.unwrap();
     let rows = (0..10_000)
         .map(|i| sessions::NewMovie {
             row: i + 1,

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestApp, assert_problem, fixture};
+use common::{Backend, TestApp, assert_problem, fixture};
 use reelstream::tmdb::sim::SimConfig;
 use serde_json::Value;
 use std::time::Duration;
@@ -14,9 +14,8 @@ fn titles(movies: &[Value]) -> Vec<&str> {
         .collect()
 }
 
-#[tokio::test]
-async fn every_format_uploads_with_its_counts() {
-    let app = TestApp::spawn().await;
+async fn every_format_uploads_with_its_counts(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     for (file, format, rows) in [
         ("import/watched.csv", "letterboxd_watched", 8),
         ("import/ratings.csv", "letterboxd_ratings", 6),
@@ -43,9 +42,8 @@ async fn every_format_uploads_with_its_counts() {
     }
 }
 
-#[tokio::test]
-async fn answers_202_with_location_and_a_readable_session() {
-    let app = TestApp::spawn().await;
+async fn answers_202_with_location_and_a_readable_session(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let response = app
         .upload("watched.csv", fixture("import/watched.csv"))
         .await;
@@ -75,9 +73,8 @@ async fn answers_202_with_location_and_a_readable_session() {
     }
 }
 
-#[tokio::test]
-async fn parsed_fields_reach_the_api() {
-    let app = TestApp::spawn().await;
+async fn parsed_fields_reach_the_api(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
 
     let watched = app.upload_fixture("import/watched.csv").await;
     let movies = app.movies(watched["id"].as_str().unwrap()).await;
@@ -133,9 +130,8 @@ async fn parsed_fields_reach_the_api() {
     );
 }
 
-#[tokio::test]
-async fn the_export_zip_merges_into_one_row_per_film() {
-    let app = TestApp::spawn().await;
+async fn the_export_zip_merges_into_one_row_per_film(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let session = app.upload_fixture("import/letterboxd-export.zip").await;
     let movies = app.movies(session["id"].as_str().unwrap()).await;
     assert_eq!(movies.len(), 13);
@@ -162,9 +158,8 @@ async fn the_export_zip_merges_into_one_row_per_film() {
     );
 }
 
-#[tokio::test]
-async fn bad_files_get_their_status_and_persist_nothing() {
-    let app = TestApp::spawn().await;
+async fn bad_files_get_their_status_and_persist_nothing(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     for (file, status) in [
         ("import/empty.csv", 400),
         ("import/header_only.csv", 400),
@@ -183,9 +178,8 @@ async fn bad_files_get_their_status_and_persist_nothing() {
     assert_eq!(app.session_count().await, 0);
 }
 
-#[tokio::test]
-async fn row_errors_name_the_row_and_column() {
-    let app = TestApp::spawn().await;
+async fn row_errors_name_the_row_and_column(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let response = app
         .upload("missing_title.csv", fixture("import/missing_title.csv"))
         .await;
@@ -206,9 +200,8 @@ async fn row_errors_name_the_row_and_column() {
     assert_eq!(app.session_count().await, 0);
 }
 
-#[tokio::test]
-async fn too_many_rows_is_413() {
-    let app = TestApp::spawn_with(|c| c.max_rows = 3).await;
+async fn too_many_rows_is_413(backend: Backend) {
+    let app = TestApp::spawn_on_with(&backend, |c| c.max_rows = 3).await;
     let response = app
         .upload("watched.csv", fixture("import/watched.csv"))
         .await;
@@ -224,9 +217,8 @@ fn big_csv(rows: usize) -> Vec<u8> {
     csv.into_bytes()
 }
 
-#[tokio::test]
-async fn too_large_is_413_with_or_without_content_length() {
-    let app = TestApp::spawn_with(|c| c.max_upload_bytes = 4096).await;
+async fn too_large_is_413_with_or_without_content_length(backend: Backend) {
+    let app = TestApp::spawn_on_with(&backend, |c| c.max_upload_bytes = 4096).await;
     let body = big_csv(5000);
 
     // With a Content-Length.
@@ -263,9 +255,8 @@ async fn too_large_is_413_with_or_without_content_length() {
     assert_eq!(app.session_count().await, 1);
 }
 
-#[tokio::test]
-async fn requests_that_are_not_an_upload_are_4xx_problems() {
-    let app = TestApp::spawn().await;
+async fn requests_that_are_not_an_upload_are_4xx_problems(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let json = app
         .client
         .post(app.url("/api/upload"))
@@ -289,9 +280,8 @@ async fn requests_that_are_not_an_upload_are_4xx_problems() {
     assert_eq!(app.session_count().await, 0);
 }
 
-#[tokio::test]
-async fn unknown_and_malformed_ids_are_404_problems() {
-    let app = TestApp::spawn().await;
+async fn unknown_and_malformed_ids_are_404_problems(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     for path in [
         "/api/session/0b7e5a0c-0000-4000-8000-000000000000",
         "/api/session/not-a-uuid",
@@ -310,14 +300,13 @@ async fn unknown_and_malformed_ids_are_404_problems() {
     assert_problem(response, 404).await;
 }
 
-#[tokio::test]
-async fn movies_are_paged_and_filtered() {
+async fn movies_are_paged_and_filtered(backend: Backend) {
     // A slow TMDB keeps every film pending while the test reads.
     let slow = SimConfig {
         latency: Duration::from_secs(30),
         ..SimConfig::default()
     };
-    let app = TestApp::spawn_with_sim(slow, |_| {}).await;
+    let app = TestApp::spawn_on_with_sim(&backend, slow, |_| {}).await;
     let session = app.upload_fixture("import/watched.csv").await;
     let id = session["id"].as_str().unwrap();
 
@@ -361,9 +350,8 @@ async fn movies_are_paged_and_filtered() {
     assert_problem(bad, 400).await;
 }
 
-#[tokio::test]
-async fn delete_removes_the_session_and_its_movies() {
-    let app = TestApp::spawn().await;
+async fn delete_removes_the_session_and_its_movies(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
     let session = app.upload_fixture("import/watched.csv").await;
     let id = session["id"].as_str().unwrap();
     let response = app
@@ -378,4 +366,19 @@ async fn delete_removes_the_session_and_its_movies() {
     assert_eq!(app.session_count().await, 0);
     let (_, left) = app.get_json(&format!("/api/session/{id}/movies")).await;
     assert_eq!(left["status"], 404);
+}
+
+on_both_backends! {
+    every_format_uploads_with_its_counts,
+    answers_202_with_location_and_a_readable_session,
+    parsed_fields_reach_the_api,
+    the_export_zip_merges_into_one_row_per_film,
+    bad_files_get_their_status_and_persist_nothing,
+    row_errors_name_the_row_and_column,
+    too_many_rows_is_413,
+    too_large_is_413_with_or_without_content_length,
+    requests_that_are_not_an_upload_are_4xx_problems,
+    unknown_and_malformed_ids_are_404_problems,
+    movies_are_paged_and_filtered,
+    delete_removes_the_session_and_its_movies,
 }

@@ -11,9 +11,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::enrichment::Outcome;
 use crate::events::hub::Hub;
+use crate::events::notify;
 use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
 use crate::store::entities::session;
+use crate::store::work::Lease;
 use crate::store::{Db, StoreError, work};
 
 /// One finished lookup waiting to be committed.
@@ -32,7 +34,13 @@ pub struct Finished {
 const BATCH: usize = 128;
 
 /// Runs the committer until cancelled and every queued outcome is handled.
-pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: CancellationToken) {
+pub async fn run(
+    db: Db,
+    hub: Hub,
+    lease: Lease,
+    mut rx: mpsc::Receiver<Finished>,
+    cancel: CancellationToken,
+) {
     loop {
         let first = tokio::select! {
             item = rx.recv() => match item { Some(item) => item, None => return },
@@ -48,7 +56,7 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
         let mut delay = Duration::from_millis(50);
         let started = std::time::Instant::now();
         let published = loop {
-            match commit(&db, &batch).await {
+            match commit(&db, &lease, &batch).await {
                 Ok(published) => break published,
                 Err(err) => {
                     // Never drop an outcome: the rows stay pending until this succeeds.
@@ -66,8 +74,13 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
             elapsed_ms = started.elapsed().as_millis() as u64,
             "committed"
         );
-        for (session_id, events) in published {
-            hub.publish(&session_id, events);
+        // On PostgreSQL every replica's hub, this one's included, gets the
+        // events through NOTIFY and the log (events::notify): publishing them
+        // here as well would deliver them twice.
+        if !db.is_postgres() {
+            for (session_id, events) in published {
+                hub.publish(&session_id, events);
+            }
         }
         for item in batch {
             let _ = item.ack.send(());
@@ -76,24 +89,34 @@ pub async fn run(db: Db, hub: Hub, mut rx: mpsc::Receiver<Finished>, cancel: Can
 }
 
 /// Commits a batch; returns the events to publish, per session, in seq order.
+///
+/// Only rows still pending and not leased by another live replica are
+/// finalised, so a film another replica took over is counted once.
 async fn commit(
     db: &Db,
+    lease: &Lease,
     batch: &[Finished],
 ) -> Result<Vec<(String, Vec<Arc<Published>>)>, StoreError> {
     let txn = db.begin_write().await?;
+    // Lock the sessions first, always in the same order, so that two
+    // replicas committing for the same sessions queue instead of deadlocking.
+    let mut ids: Vec<&str> = batch.iter().map(|item| item.session_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let mut sessions: HashMap<String, session::Model> = HashMap::new();
+    for id in ids {
+        if let Some(found) = work::session_in(&txn, id).await? {
+            sessions.insert(id.to_owned(), found);
+        }
+    }
     let mut events: Vec<(String, Vec<Arc<Published>>)> = Vec::new();
     for item in batch {
-        let session = match sessions.get_mut(&item.session_id) {
-            Some(session) => session,
-            None => match work::session_in(&txn, &item.session_id).await? {
-                Some(found) => sessions.entry(item.session_id.clone()).or_insert(found),
-                None => continue, // deleted while its lookup ran
-            },
+        let Some(session) = sessions.get_mut(&item.session_id) else {
+            continue; // deleted while its lookup ran
         };
         let state = item.outcome.final_state();
         let mut emitted = Vec::new();
-        let rows = work::pending_rows(&txn, &item.session_id, &item.lookup_key).await?;
+        let rows = work::pending_rows(&txn, lease, &item.session_id, &item.lookup_key).await?;
         for movie in work::finalize_all(&txn, rows, &state).await? {
             work::count_final(session, state.status);
             session.last_seq += 1;
@@ -126,6 +149,9 @@ async fn commit(
     work::append_events(&txn, &log).await?;
     for session in sessions.values() {
         work::save_session(&txn, session).await?;
+    }
+    if db.is_postgres() {
+        notify::announce(&txn, &events).await?;
     }
     txn.commit().await?;
     Ok(events)

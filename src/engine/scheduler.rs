@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::commit::Finished;
 use super::resolver::{Film, Resolver};
-use crate::store::work::{self, PendingFilm};
+use crate::store::work::{self, Lease, PendingFilm};
 use crate::store::{Db, StoreError};
 
 /// How often an idle engine looks for work it was not told about.
@@ -71,6 +71,8 @@ pub struct Scheduler {
     pub cancel: CancellationToken,
     /// Most lookups in flight at once.
     pub window: usize,
+    /// This replica's claim on the films it works on.
+    pub lease: Lease,
     /// When set, the only session whose films are looked up.
     pub only_session: Option<String>,
 }
@@ -82,6 +84,8 @@ impl Scheduler {
         let mut in_flight: HashSet<FilmKey> = HashSet::new();
         let mut queue = RoundRobin::default();
         let mut dirty = true;
+        let mut takeover = tokio::time::interval(self.lease.duration.max(IDLE_REFRESH));
+        takeover.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             if dirty {
                 match self.refresh(&in_flight).await {
@@ -111,6 +115,8 @@ impl Scheduler {
                 }
                 _ = self.wake.notified() => dirty = true,
                 _ = tokio::time::sleep(IDLE_REFRESH), if jobs.is_empty() => dirty = true,
+                // Leases of dead replicas expire: look for them while busy too.
+                _ = takeover.tick() => dirty = true,
             }
         }
         jobs.shutdown().await;
@@ -130,12 +136,14 @@ impl Scheduler {
         let db = self.db.clone();
         let resolver = self.resolver.clone();
         let commits = self.commits.clone();
+        let lease = self.lease.clone();
         async move {
-            let row = match work::movie(&db, film.first_id).await {
+            let row = match work::claim(&db, &lease, &film.session_id, &film.lookup_key).await {
                 Ok(Some(row)) => row,
-                Ok(None) => return key, // deleted meanwhile
+                // Finished, deleted, or claimed by another replica meanwhile.
+                Ok(None) => return key,
                 Err(err) => {
-                    tracing::error!(error = %err, "could not read a pending film");
+                    tracing::error!(error = %err, "could not claim a pending film");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     return key;
                 }

@@ -51,6 +51,22 @@ impl Hub {
         }
     }
 
+    /// Whether anyone here listens to a session.
+    pub fn has_subscribers(&self, session_id: &str) -> bool {
+        self.channels
+            .get(session_id)
+            .is_some_and(|s| s.receiver_count() > 0)
+    }
+
+    /// The sessions someone here listens to.
+    pub fn subscribed_sessions(&self) -> Vec<String> {
+        self.channels
+            .iter()
+            .filter(|entry| entry.value().receiver_count() > 0)
+            .map(|entry| entry.key().clone())
+            .collect()
+    }
+
     /// Drops a session's channel if nobody listens any more.
     pub fn release(&self, session_id: &str) {
         self.channels

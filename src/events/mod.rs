@@ -4,6 +4,7 @@
 
 pub mod hub;
 pub mod metrics;
+pub mod notify;
 pub mod subscription;
 
 use poem_openapi::{Object, Union};

@@ -85,6 +85,11 @@ impl Db {
         Ok(self.conn.begin_with_options(options).await?)
     }
 
+    /// Whether this is PostgreSQL (several replicas may share it).
+    pub fn is_postgres(&self) -> bool {
+        self.backend() == DbBackend::Postgres
+    }
+
     /// Checks that the database answers, for readiness probes.
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.conn.ping().await?)

@@ -109,6 +109,11 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<session::Model>, StoreError
 /// Deletes a session with its movies and events; false when it did not exist.
 pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
     let txn = db.begin_write().await?;
+    // Lock the session row first, as every writer does, so that a commit for
+    // it on another replica finishes before its rows go.
+    if super::work::session_in(&txn, id).await?.is_none() {
+        return Ok(false);
+    }
     // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite
     // only honours when foreign keys are switched on for the connection.
     movie::Entity::delete_many()

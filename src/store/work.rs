@@ -1,8 +1,18 @@
-//! The engine's queries: pending work, final states committed with the
-//! session counters and the event log, retries and manual fixes.
+//! The engine's queries: pending work and its leases, final states committed
+//! with the session counters and the event log, retries and manual fixes.
+//!
+//! Leases let several replicas share one PostgreSQL database: a replica claims
+//! a film (every pending row of one lookup key in one session) by writing its
+//! owner id and an expiry on the rows, renews the expiry while it works, and
+//! finalises only rows it still owns or whose lease has expired; a dead
+//! replica's films become claimable again when their leases expire. The same
+//! columns are written on SQLite, where one process owns the file.
 
-use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -26,7 +36,46 @@ pub struct PendingFilm {
     pub first_row: i32,
 }
 
-/// Every pending film of every session, grouped by lookup key, in upload order.
+/// This replica's claim on work: who it is and how long a claim lasts
+/// unless renewed.
+#[derive(Clone, Debug)]
+pub struct Lease {
+    /// Unique per running process.
+    pub owner: Arc<str>,
+    /// How long a claim holds without renewal.
+    pub duration: Duration,
+}
+
+impl Lease {
+    /// A lease with a fresh unique owner id: host, process id and a random part.
+    pub fn new(duration: Duration) -> Self {
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "reelstream".into());
+        let host: String = host.chars().take(24).collect();
+        let random = uuid::Uuid::new_v4().simple().to_string();
+        Self {
+            owner: format!("{host}:{}:{}", std::process::id(), &random[..12]).into(),
+            duration,
+        }
+    }
+
+    /// The expiry of a claim made or renewed now.
+    pub fn expiry(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::from_std(self.duration).unwrap_or(chrono::Duration::MAX)
+    }
+}
+
+/// Rows nobody holds: never leased, released, or with an expired lease.
+fn unleased(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(movie::Column::LeaseExpiresAt.is_null())
+        .add(movie::Column::LeaseExpiresAt.lt(now))
+}
+
+/// Every pending film of every session that no live lease holds, grouped by
+/// lookup key, in upload order.
 pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
     Ok(movie::Entity::find()
         .select_only()
@@ -35,6 +84,7 @@ pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
         .column_as(movie::Column::Id.min(), "first_id")
         .column_as(movie::Column::Row.min(), "first_row")
         .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(unleased(Utc::now()))
         .group_by(movie::Column::SessionId)
         .group_by(movie::Column::LookupKey)
         .order_by_asc(Expr::col("first_row"))
@@ -58,6 +108,101 @@ pub async fn sessions_in_order(db: &Db) -> Result<Vec<String>, StoreError> {
 /// Reads one movie row.
 pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError> {
     Ok(movie::Entity::find_by_id(id).one(db.conn()).await?)
+}
+
+/// Claims one film of a session for this replica: returns its first pending
+/// row, or None when it is finished, gone, or held by another live lease.
+///
+/// Every claimer of a film contends on the same row, the film's first pending
+/// one, locked `FOR UPDATE SKIP LOCKED` on PostgreSQL: of two replicas
+/// claiming at once one gets it and the other skips it, and a claim committed
+/// meanwhile is seen through its unexpired lease. SQLite has no row locks
+/// (the clause is left out); its write transactions are serialised instead.
+pub async fn claim(
+    db: &Db,
+    lease: &Lease,
+    session_id: &str,
+    lookup_key: &str,
+) -> Result<Option<movie::Model>, StoreError> {
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let first = Query::select()
+        .expr(movie::Column::Id.min())
+        .from(movie::Entity)
+        .and_where(movie::Column::SessionId.eq(session_id))
+        .and_where(movie::Column::LookupKey.eq(lookup_key))
+        .and_where(movie::Column::Status.eq(STATUS_PENDING))
+        .to_owned();
+    let Some(token) = movie::Entity::find()
+        .filter(movie::Column::Id.in_subquery(first))
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(unleased(now))
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let expires = lease.expiry();
+    movie::Entity::update_many()
+        .col_expr(movie::Column::LeaseOwner, Expr::value(&*lease.owner))
+        .col_expr(movie::Column::LeaseExpiresAt, Expr::value(expires))
+        .filter(movie::Column::SessionId.eq(session_id))
+        .filter(movie::Column::LookupKey.eq(lookup_key))
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(unleased(now))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Some(movie::Model {
+        lease_owner: Some(lease.owner.to_string()),
+        lease_expires_at: Some(expires),
+        ..token
+    }))
+}
+
+/// Extends every lease this replica holds; returns how many rows it holds.
+pub async fn renew(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
+    let result = movie::Entity::update_many()
+        .col_expr(movie::Column::LeaseExpiresAt, Expr::value(lease.expiry()))
+        .filter(movie::Column::LeaseOwner.eq(&*lease.owner))
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .exec(db.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Gives up this replica's leases (on a clean shutdown), so that the films
+/// it did not finish are claimable at once.
+pub async fn release(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
+    let result = clear_leases()
+        .filter(movie::Column::LeaseOwner.eq(&*lease.owner))
+        .exec(db.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Clears every lease: for SQLite on start, where the one process that may
+/// hold leases on the file is this one, so any lease left is a dead one's.
+pub async fn release_all(db: &Db) -> Result<u64, StoreError> {
+    let result = clear_leases()
+        .filter(movie::Column::LeaseOwner.is_not_null())
+        .exec(db.conn())
+        .await?;
+    Ok(result.rows_affected)
+}
+
+fn clear_leases() -> sea_orm::UpdateMany<movie::Entity> {
+    movie::Entity::update_many()
+        .col_expr(
+            movie::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            movie::Column::LeaseExpiresAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
 }
 
 /// A movie's final state, as the engine decided it.
@@ -101,9 +246,11 @@ pub struct FinalState {
     pub error: Option<String>,
 }
 
-/// The pending rows of one film of a session, in the transaction.
+/// The pending rows of one film of a session that this replica may finalise
+/// (its own lease, or none that is alive), locked, in the transaction.
 pub async fn pending_rows(
     txn: &DatabaseTransaction,
+    lease: &Lease,
     session_id: &str,
     lookup_key: &str,
 ) -> Result<Vec<movie::Model>, StoreError> {
@@ -111,7 +258,9 @@ pub async fn pending_rows(
         .filter(movie::Column::SessionId.eq(session_id))
         .filter(movie::Column::LookupKey.eq(lookup_key))
         .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(unleased(Utc::now()).add(movie::Column::LeaseOwner.eq(&*lease.owner)))
         .order_by_asc(movie::Column::Row)
+        .lock_exclusive()
         .all(txn)
         .await?)
 }
@@ -229,12 +378,17 @@ fn applied(mut row: movie::Model, state: &FinalState, now: chrono::DateTime<Utc>
     row
 }
 
-/// Reads a session inside a write transaction.
+/// Reads a session inside a write transaction, locking its row (`FOR
+/// UPDATE` on PostgreSQL) so that the counters and the seq it hands out are
+/// read and written by one transaction at a time, whichever replica runs it.
 pub async fn session_in(
     txn: &DatabaseTransaction,
     id: &str,
 ) -> Result<Option<session::Model>, StoreError> {
-    Ok(session::Entity::find_by_id(id.to_owned()).one(txn).await?)
+    Ok(session::Entity::find_by_id(id.to_owned())
+        .lock_exclusive()
+        .one(txn)
+        .await?)
 }
 
 /// Counts one row that became final.
@@ -313,6 +467,14 @@ pub async fn retry_failed(db: &Db, session_id: &str) -> Result<u64, StoreError> 
     let result = movie::Entity::update_many()
         .col_expr(movie::Column::Status, Expr::value(STATUS_PENDING))
         .col_expr(movie::Column::Error, Expr::value(Option::<String>::None))
+        .col_expr(
+            movie::Column::LeaseOwner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            movie::Column::LeaseExpiresAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(movie::Column::SessionId.eq(session_id))
         .filter(movie::Column::Status.eq(STATUS_FAILED))
         .exec(&txn)
@@ -338,6 +500,11 @@ pub async fn rematch(
     media_type: &str,
 ) -> Result<Option<movie::Model>, StoreError> {
     let txn = db.begin_write().await?;
+    // The session row first, as every writer locks it: the movie read after it
+    // cannot change underneath (a committer finalising it holds the same lock).
+    let Some(mut session) = session_in(&txn, session_id).await? else {
+        return Ok(None);
+    };
     let Some(row) = movie::Entity::find_by_id(movie_id)
         .filter(movie::Column::SessionId.eq(session_id))
         .one(&txn)
@@ -345,9 +512,6 @@ pub async fn rematch(
     else {
         return Ok(None);
     };
-    let mut session = session_in(&txn, session_id)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("movie {movie_id} has no session")))?;
     if row.status != STATUS_PENDING {
         session.processed_count -= 1;
         match row.status.as_str() {
@@ -363,6 +527,8 @@ pub async fn rematch(
     active.tmdb_id = Set(Some(tmdb_id));
     active.lookup_key = Set(manual_key(tmdb_id, media_type));
     active.error = Set(None);
+    active.lease_owner = Set(None);
+    active.lease_expires_at = Set(None);
     active.updated_at = Set(Utc::now());
     let queued = active.update(&txn).await?;
     txn.commit().await?;

@@ -1,8 +1,12 @@
-//! One way to start the real server for a test: its own SQLite file, a random
-//! port, real HTTP.
+//! One way to start the real server for a test: its own database (SQLite
+//! file or fresh PostgreSQL database, see [`backend`]), a random port, real
+//! HTTP.
 
 #![allow(dead_code)]
 
+pub mod backend;
+
+pub use backend::{Backend, TestDb};
 use reelstream::app::{self, RunningServer};
 use reelstream::config::Config;
 use reelstream::tmdb::sim::{SimConfig, SimHandle, Simulator};
@@ -17,41 +21,67 @@ pub struct TestApp {
     pub sim: SimHandle,
     /// An HTTP client.
     pub client: reqwest::Client,
-    /// Holds the database file.
-    pub dir: tempfile::TempDir,
-}
-
-/// The database URL of a test's SQLite file.
-pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
-    format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())
+    /// The test's own database (dropped last).
+    pub db: TestDb,
 }
 
 impl TestApp {
-    /// Starts a server with default settings.
+    /// Starts a server with default settings on SQLite.
     pub async fn spawn() -> Self {
-        Self::spawn_with(|_| {}).await
+        Self::spawn_on(&Backend::Sqlite).await
     }
 
-    /// Starts a server after adjusting its settings.
+    /// Starts a server on SQLite after adjusting its settings.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        Self::spawn_with_sim(SimConfig::default(), adjust).await
+        Self::spawn_on_with(&Backend::Sqlite, adjust).await
     }
 
-    /// Starts a simulator with `sim`, then a server using it.
+    /// Starts a simulator with `sim`, then a server on SQLite using it.
     pub async fn spawn_with_sim(sim: SimConfig, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_on_with_sim(&Backend::Sqlite, sim, adjust).await
+    }
+
+    /// Starts a server with default settings on `backend`.
+    pub async fn spawn_on(backend: &Backend) -> Self {
+        Self::spawn_on_with(backend, |_| {}).await
+    }
+
+    /// Starts a server on `backend` after adjusting its settings.
+    pub async fn spawn_on_with(backend: &Backend, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_on_with_sim(backend, SimConfig::default(), adjust).await
+    }
+
+    /// Starts a simulator with `sim`, then a server on `backend` using it.
+    pub async fn spawn_on_with_sim(
+        backend: &Backend,
+        sim: SimConfig,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let sim = Simulator::new(sim)
             .spawn("127.0.0.1:0")
             .await
             .expect("simulator starts");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = test_config(&sim, &sqlite_url(&dir), adjust);
+        let db = backend.create_db().await;
+        let config = test_config(&sim, &db.url, adjust);
         let server = app::spawn(config).await.expect("server starts");
+        assert_eq!(
+            server.state.db.backend() == sea_orm::DbBackend::Postgres,
+            backend.is_postgres(),
+            "the server runs on {}",
+            backend.name()
+        );
         Self {
             server,
             sim,
             client: reqwest::Client::new(),
-            dir,
+            db,
         }
+    }
+
+    /// Starts another server (a replica) on the same database and simulator.
+    pub async fn replica(&self, adjust: impl FnOnce(&mut Config)) -> RunningServer {
+        let config = test_config(&self.sim, &self.db.url, adjust);
+        app::spawn(config).await.expect("replica starts")
     }
 
     /// Stops the server and starts a new one on the same database and simulator.

@@ -357,7 +357,7 @@ async fn main() {
 
     // The fixed-batch design on fresh titles, same simulator and limits.
     let batch_films = batch_range.len();
-    let (batch_first, batch_total) = fixed_batch(&sim, &catalog, 5100..5100 + batch_films).await;
+    let (batch_first, batch_total) = fixed_batch(&sim, &catalog, batch_range.clone()).await;
     println!(
         "| fixed batches of 10 + 10 s poll: first film | {:.0} ms | reelstream {:.0} ms | {:.1}× slower |",
         batch_first.as_secs_f64() * 1000.0,

@@ -34,11 +34,20 @@ async fn spec_documents_every_operation() {
         ("/api/session/{id}", "get", "getSession"),
         ("/api/session/{id}", "delete", "deleteSession"),
         ("/api/session/{id}/movies", "get", "listMovies"),
+        ("/api/session/{id}/stats", "get", "getStats"),
+        ("/api/session/{id}/export", "get", "exportLibrary"),
     ] {
         assert_eq!(
             paths[path][method]["operationId"].as_str(),
             Some(id),
             "{method} {path}"
+        );
+    }
+    let export = &paths["/api/session/{id}/export"]["get"]["responses"]["200"]["content"];
+    for content_type in ["text/csv; charset=utf-8", "application/json; charset=utf-8"] {
+        assert!(
+            export[content_type].is_mapping(),
+            "export documents {content_type}"
         );
     }
     let upload = &paths["/api/upload"]["post"]["requestBody"]["content"]["multipart/form-data"];

@@ -204,18 +204,26 @@ impl From<ImportError> for ApiError {
 }
 
 /// Renders any error that escaped the typed responses (unknown route, wrong
-/// method, unsupported content type…) as problem+json too.
+/// method, unsupported content type…) as problem+json too, with its own status.
+/// A status that is not an error (the static files' `304 Not Modified`) passes
+/// through without a body.
 pub async fn problem_response(err: poem::Error) -> poem::Response {
     use poem::IntoResponse;
     if err.is_from_response() {
         return err.into_response();
     }
     let status = err.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return poem::Response::builder().status(status).finish();
+    }
     let detail = if status.is_server_error() {
         tracing::error!(error = %err, "unhandled error");
         "an unexpected error occurred".to_owned()
     } else {
         err.to_string()
     };
-    ApiError::new(status, detail).into_response()
+    let mut response = ApiError::new(status, detail).into_response();
+    // ApiError has a variant per documented status; keep any other (405, 408…) as it is.
+    response.set_status(status);
+    response
 }

@@ -3,10 +3,12 @@
 mod contract;
 mod error;
 mod events;
+mod export;
 mod health;
 mod limit;
 mod movies;
 mod session;
+mod stats;
 mod upload;
 
 pub use contract::GeneratorFriendly;
@@ -26,6 +28,8 @@ pub enum ApiTags {
     Sessions,
     /// The films of a session.
     Movies,
+    /// Statistics and exports of a session's library.
+    Library,
 }
 
 /// The dashboard, embedded so the binary serves it from anywhere.
@@ -38,6 +42,8 @@ type Apis = GeneratorFriendly<(
     session::SessionApi,
     movies::MoviesApi,
     events::EventsApi,
+    stats::StatsApi,
+    export::ExportApi,
 )>;
 
 /// The OpenAPI service; its paths are mounted under `/api`.
@@ -48,6 +54,8 @@ pub fn openapi_service() -> OpenApiService<Apis, ()> {
             session::SessionApi,
             movies::MoviesApi,
             events::EventsApi,
+            stats::StatsApi,
+            export::ExportApi,
         )),
         "reelstream",
         env!("CARGO_PKG_VERSION"),

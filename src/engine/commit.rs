@@ -54,6 +54,7 @@ pub async fn run(
             }
         }
         let mut delay = Duration::from_millis(50);
+        let started = std::time::Instant::now();
         let published = loop {
             match commit(&db, &lease, &batch).await {
                 Ok(published) => break published,
@@ -68,6 +69,11 @@ pub async fn run(
                 }
             }
         };
+        tracing::debug!(
+            films = batch.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "committed"
+        );
         // On PostgreSQL every replica's hub, this one's included, gets the
         // events through NOTIFY and the log (events::notify): publishing them
         // here as well would deliver them twice.

@@ -108,9 +108,19 @@ impl Engine {
             duration: lease_duration,
         };
         let mut tasks = Vec::new();
+        let remote_wake = Arc::new(Notify::new());
         if db.is_postgres() {
             // Listening before the first commit, so that no event is missed.
-            tasks.push(notify::start(database_url, db.clone(), hub.clone(), cancel.clone()).await?);
+            tasks.push(
+                notify::start(
+                    database_url,
+                    db.clone(),
+                    hub.clone(),
+                    remote_wake.clone(),
+                    cancel.clone(),
+                )
+                .await?,
+            );
         } else if only_session.is_none() {
             // One server per SQLite file: a lease left in it is a dead
             // process's, and its films are free to take at once. (A scoped
@@ -140,6 +150,7 @@ impl Engine {
             resolver,
             commits,
             wake: handle.wake.clone(),
+            remote_wake,
             cancel,
             window,
             lease: lease.clone(),

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::commit::Finished;
 use super::resolver::{Film, Resolver};
+use crate::events::notify;
 use crate::store::entities::movie;
 use crate::store::work::{self, Lease, PendingFilm};
 use crate::store::{Db, StoreError};
@@ -68,6 +69,8 @@ pub struct Scheduler {
     pub commits: mpsc::Sender<Finished>,
     /// Poked when new work may exist.
     pub wake: Arc<Notify>,
+    /// Poked when another replica announced new work (on PostgreSQL).
+    pub remote_wake: Arc<Notify>,
     /// Stops the loop.
     pub cancel: CancellationToken,
     /// Most lookups in flight at once.
@@ -127,7 +130,17 @@ impl Scheduler {
                         dirty = true;
                     }
                 }
-                _ = self.wake.notified() => dirty = true,
+                _ = self.wake.notified() => {
+                    dirty = true;
+                    // New work here (an upload, a retry, a fix): tell the
+                    // other replicas, so that they join in at once.
+                    if self.db.is_postgres()
+                        && let Err(err) = notify::announce_work(&self.db).await
+                    {
+                        tracing::warn!(error = %err, "could not announce new work");
+                    }
+                }
+                _ = self.remote_wake.notified() => dirty = true,
                 _ = tokio::time::sleep(IDLE_REFRESH), if jobs.is_empty() => dirty = true,
                 // Leases of dead replicas expire: look for them while busy too.
                 _ = takeover.tick() => dirty = true,

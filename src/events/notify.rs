@@ -13,6 +13,10 @@
 //! Notifications are lost while the listening connection is down: after a
 //! reconnect, each session with local subscribers is replayed from the log
 //! past the last seq delivered, so no event is missed and none repeats.
+//!
+//! The same connection listens on `reelstream_work`, where a replica that
+//! took an upload, a retry or a fix announces it, so that idle replicas
+//! start on it at once rather than at their next poll.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -24,6 +28,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, Statement,
 };
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::Published;
@@ -31,8 +36,12 @@ use super::hub::Hub;
 use crate::store::entities::event;
 use crate::store::{Db, StoreError, events};
 
-/// The PostgreSQL notification channel.
+/// The PostgreSQL notification channel of committed events.
 pub const CHANNEL: &str = "reelstream_events";
+
+/// The PostgreSQL notification channel of new work (uploads, retries, fixes),
+/// so that idle replicas join in at once instead of at their next poll.
+pub const WORK_CHANNEL: &str = "reelstream_work";
 
 /// Events read from the log per query.
 const PAGE: u64 = 500;
@@ -128,10 +137,21 @@ pub async fn announce(
     Ok(())
 }
 
-/// Connects a listener to `url` and starts listening on [`CHANNEL`].
+/// Tells every replica (this one included) that new work may exist.
+pub async fn announce_work(db: &Db) -> Result<(), StoreError> {
+    db.conn()
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("NOTIFY {WORK_CHANNEL}"),
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Connects a listener to `url` and starts listening on both channels.
 async fn listen(url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect(url).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, WORK_CHANNEL]).await?;
     Ok(listener)
 }
 
@@ -139,6 +159,8 @@ async fn listen(url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
 pub struct Fanout {
     db: Db,
     hub: Hub,
+    /// Wakes this replica's scheduler when another announces work.
+    work: Arc<Notify>,
     /// Per session, the last seq this replica has handled.
     delivered: HashMap<String, i64>,
 }
@@ -149,12 +171,14 @@ pub async fn start(
     url: &str,
     db: Db,
     hub: Hub,
+    work: Arc<Notify>,
     cancel: CancellationToken,
 ) -> Result<tokio::task::JoinHandle<()>, StoreError> {
     let listener = listen(url).await.map_err(connection_error)?;
     let fanout = Fanout {
         db,
         hub,
+        work,
         delivered: HashMap::new(),
     };
     Ok(tokio::spawn(fanout.run(url.to_owned(), listener, cancel)))
@@ -240,6 +264,10 @@ impl Fanout {
     async fn handle(&mut self, batch: Vec<PgNotification>) -> Result<(), StoreError> {
         let mut per_session: Vec<Announcement> = Vec::new();
         for notification in batch {
+            if notification.channel() == WORK_CHANNEL {
+                self.work.notify_one();
+                continue;
+            }
             let Some(announcement) = Announcement::parse(notification.payload()) else {
                 tracing::warn!(payload = notification.payload(), "unexpected notification");
                 continue;
@@ -309,6 +337,8 @@ impl Fanout {
     /// After a reconnect: every session with local subscribers gets what was
     /// committed while nothing was heard.
     async fn replay(&mut self, lost_since: DateTime<Utc>) -> Result<(), StoreError> {
+        // Work announced meanwhile was missed too.
+        self.work.notify_one();
         for session_id in self.hub.subscribed_sessions() {
             let seen = match self.delivered.get(&session_id).copied() {
                 Some(seen) => self.publish_after(&session_id, seen).await?,

@@ -6,6 +6,7 @@ pub mod entities;
 pub mod events;
 pub mod movies;
 pub mod sessions;
+pub mod stats;
 pub mod work;
 
 use std::time::Duration;

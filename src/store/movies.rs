@@ -1,4 +1,4 @@
-//! Movie queries for the API: paged listing by status.
+//! Movie queries for the API: paged listing by status, and the whole library.
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -35,4 +35,14 @@ pub async fn page(
         .all(db.conn())
         .await?;
     Ok((items, total))
+}
+
+/// Every movie of a session in upload order, for exports.
+pub async fn all(db: &Db, session_id: &str) -> Result<Vec<movie::Model>, StoreError> {
+    Ok(movie::Entity::find()
+        .filter(movie::Column::SessionId.eq(session_id))
+        .order_by_asc(movie::Column::Row)
+        .order_by_asc(movie::Column::Id)
+        .all(db.conn())
+        .await?)
 }

@@ -1,0 +1,81 @@
+// The reelstream HTTP API, as the dashboard uses it. Errors are RFC 9457
+// problem documents; they are thrown as ApiError carrying the problem.
+
+/** An API answer that was not a success, with its problem document. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem || null;
+  }
+}
+
+const enc = encodeURIComponent;
+
+async function request(method, path, { body, json } = {}) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (json !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check your connection and try again.' });
+  }
+  const type = response.headers.get('content-type') || '';
+  const data = type.includes('json') ? await response.json().catch(() => null) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+/** Uploads a file (multipart part `file`); answers the new Session. */
+export function upload(file) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return request('POST', '/api/upload', { body: form });
+}
+
+/** The session and its counters. */
+export const getSession = (id) => request('GET', `/api/session/${enc(id)}`);
+
+/** One page of movies. */
+export const listMovies = (id, offset = 0, limit = 1000) =>
+  request('GET', `/api/session/${enc(id)}/movies?offset=${offset}&limit=${limit}`);
+
+/** Every movie of a session, page by page. */
+export async function allMovies(id) {
+  const items = [];
+  for (let offset = 0; ; ) {
+    const page = await listMovies(id, offset, 1000);
+    items.push(...page.items);
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) return items;
+  }
+}
+
+/** The library's statistics. */
+export const getStats = (id, top = 10) => request('GET', `/api/session/${enc(id)}/stats?top=${top}`);
+
+/** Points a movie at a TMDB id and re-enriches it. */
+export const fixMovie = (id, movieId, tmdbId, mediaType = 'movie') =>
+  request('PATCH', `/api/session/${enc(id)}/movies/${enc(movieId)}`, {
+    json: { tmdb_id: tmdbId, media_type: mediaType },
+  });
+
+/** Queues the failed films again. */
+export const retryFailed = (id) => request('POST', `/api/session/${enc(id)}/retry`);
+
+/** Where to download the library. */
+export const exportUrl = (id, format) => `/api/session/${enc(id)}/export?format=${format}`;
+
+/** The live endpoints. */
+export const eventsUrl = (id) => `/api/session/${enc(id)}/events`;
+export function wsUrl(id) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/session/${enc(id)}/ws`;
+}

@@ -1,0 +1,280 @@
+// Live progress of a session over the best transport that works:
+// Server-Sent Events, then WebSocket, then polling — in that order.
+//
+// The server's messages (identical over SSE and WebSocket):
+//   {"type":"snapshot","seq":N,"session":{…}}                 first on every subscription
+//   {"type":"movie","seq":N,"movie":{…},"progress":{…}}        a film reached a final state
+//   {"type":"completed","seq":N,"session":{…}}                 last; the stream ends
+//
+// Handlers: onTransport(name, state), onSnapshot(session, seq),
+// onMovie(movie, progress, seq), onCompleted(session, seq), onPoll(session, movies).
+// Polling has no seqs: it hands over the session and, when they changed, every movie.
+
+import { allMovies, eventsUrl, getSession, wsUrl } from './api.js';
+
+/** How long a transport may take to deliver its first message before the next one is tried. */
+const FIRST_MESSAGE_TIMEOUT_MS = 5000;
+/** Reconnection attempts of a transport that worked, before falling back. */
+const MAX_RECONNECTS = 5;
+
+export const TRANSPORTS = ['sse', 'websocket', 'polling'];
+
+export class LiveSession {
+  constructor(sessionId, handlers, { transports = TRANSPORTS } = {}) {
+    this.id = sessionId;
+    this.handlers = handlers;
+    this.order = transports.filter((t) => TRANSPORTS.includes(t));
+    this.lastSeq = 0;
+    this.transport = null;
+    this.state = 'idle';
+    this.stopped = false;
+    this.finished = false;
+    this.cleanup = () => {};
+    this.failures = 0;
+  }
+
+  /** Starts with the first transport that is allowed. */
+  start(from = this.order[0]) {
+    this.stopped = false;
+    this.finished = false;
+    this.use(from);
+    return this;
+  }
+
+  /** Stops listening for good. */
+  stop() {
+    this.stopped = true;
+    this.cleanup();
+    this.cleanup = () => {};
+    if (this.transport) this.setState(this.transport, 'closed');
+  }
+
+  use(name) {
+    this.cleanup();
+    this.failures = 0;
+    if (name === 'sse' && 'EventSource' in window) return this.sse();
+    if (name === 'websocket' && 'WebSocket' in window) return this.websocket();
+    if (name === 'sse' || name === 'websocket') return this.fallback(name);
+    return this.polling();
+  }
+
+  /** Moves on to the transport after `from`. */
+  fallback(from) {
+    if (this.stopped || this.finished) return;
+    const next = this.order[this.order.indexOf(from) + 1] || 'polling';
+    console.info(`reelstream: ${from} unavailable, falling back to ${next}`);
+    this.use(next);
+  }
+
+  setState(name, state) {
+    this.transport = name;
+    this.state = state;
+    this.handlers.onTransport?.(name, state);
+  }
+
+  /** Hands one server message to the handlers; returns true when it was the last. */
+  dispatch(message) {
+    if (typeof message?.seq === 'number') {
+      // Replays after a reconnection may repeat what was seen: skip those.
+      if (message.type !== 'snapshot' && message.seq <= this.lastSeq) return false;
+      this.lastSeq = Math.max(this.lastSeq, message.seq);
+    }
+    switch (message?.type) {
+      case 'snapshot':
+        this.handlers.onSnapshot?.(message.session, message.seq);
+        if (message.session?.status !== 'completed') return false;
+        // Nothing left to wait for: the session was complete when we subscribed.
+        this.finished = true;
+        this.handlers.onCompleted?.(message.session, message.seq);
+        return true;
+      case 'movie':
+        this.handlers.onMovie?.(message.movie, message.progress, message.seq);
+        return false;
+      case 'completed':
+        this.finished = true;
+        this.handlers.onCompleted?.(message.session, message.seq);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  finish() {
+    this.finished = true;
+    this.cleanup();
+    this.cleanup = () => {};
+    this.setState(this.transport, 'closed');
+  }
+
+  // ---- Server-Sent Events -------------------------------------------------
+
+  sse() {
+    this.setState('sse', this.failures ? 'reconnecting' : 'connecting');
+    const query = this.lastSeq ? `?last_event_id=${this.lastSeq}` : '';
+    const source = new EventSource(eventsUrl(this.id) + query);
+    let received = false;
+    const timer = setTimeout(() => {
+      if (!received) giveUp();
+    }, FIRST_MESSAGE_TIMEOUT_MS);
+    const giveUp = () => {
+      this.cleanup();
+      this.fallback('sse');
+    };
+    const onMessage = (event) => {
+      if (this.stopped) return;
+      if (!received) {
+        received = true;
+        clearTimeout(timer);
+        this.failures = 0;
+        this.setState('sse', 'live');
+      }
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (this.dispatch(message)) this.finish();
+    };
+    for (const type of ['snapshot', 'movie', 'completed']) source.addEventListener(type, onMessage);
+    source.onmessage = onMessage; // an unnamed event is still a message
+    source.onerror = () => {
+      if (this.stopped || this.finished) return;
+      if (!received) return giveUp();
+      // A stream that worked dropped. EventSource retries by itself (sending
+      // Last-Event-ID) unless the server refused; then reconnect by hand.
+      if (source.readyState === EventSource.CLOSED) {
+        this.reconnect('sse');
+      } else {
+        this.setState('sse', 'reconnecting');
+      }
+    };
+    this.cleanup = () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }
+
+  // ---- WebSocket ------------------------------------------------------------
+
+  websocket() {
+    this.setState('websocket', this.failures ? 'reconnecting' : 'connecting');
+    let socket;
+    try {
+      // Resuming: the server replays what came after `last_event_id`, with no new snapshot.
+      const query = this.lastSeq ? `?last_event_id=${this.lastSeq}` : '';
+      socket = new WebSocket(wsUrl(this.id) + query);
+    } catch {
+      return this.fallback('websocket');
+    }
+    let received = false;
+    let done = false;
+    const timer = setTimeout(() => {
+      if (!received) giveUp();
+    }, FIRST_MESSAGE_TIMEOUT_MS);
+    const giveUp = () => {
+      if (done) return;
+      done = true;
+      this.cleanup();
+      this.fallback('websocket');
+    };
+    socket.onmessage = (event) => {
+      if (this.stopped || typeof event.data !== 'string') return;
+      if (!received) {
+        received = true;
+        clearTimeout(timer);
+        this.failures = 0;
+        this.setState('websocket', 'live');
+      }
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (this.dispatch(message)) {
+        done = true;
+        this.finish();
+      }
+    };
+    const onDrop = () => {
+      if (done || this.stopped || this.finished) return;
+      if (!received) return giveUp();
+      done = true;
+      this.reconnect('websocket');
+    };
+    socket.onerror = onDrop;
+    socket.onclose = onDrop;
+    this.cleanup = () => {
+      clearTimeout(timer);
+      done = true;
+      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+      if (socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    };
+  }
+
+  /** Re-opens a transport that worked, with backoff; falls back after repeated failures. */
+  reconnect(name) {
+    this.cleanup();
+    this.failures += 1;
+    if (this.failures > MAX_RECONNECTS) return this.fallback(name);
+    this.setState(name, 'reconnecting');
+    const delay = Math.min(10000, 500 * 2 ** (this.failures - 1)) * (0.75 + Math.random() / 2);
+    const timer = setTimeout(() => {
+      const failures = this.failures;
+      if (name === 'sse') this.sse();
+      else this.websocket();
+      this.failures = failures;
+    }, delay);
+    this.cleanup = () => clearTimeout(timer);
+  }
+
+  // ---- Polling ---------------------------------------------------------------
+
+  polling() {
+    this.setState('polling', 'live');
+    let timer = null;
+    let lastStamp = null;
+    let busy = false;
+    let total = 0;
+    const tick = async () => {
+      if (this.stopped || busy) return;
+      busy = true;
+      try {
+        const session = await getSession(this.id);
+        // Counters or their time stamp moved: read the films again.
+        const stamp = `${session.processed_count}/${session.updated_at}/${session.status}`;
+        const movies = stamp !== lastStamp ? await allMovies(this.id) : null;
+        lastStamp = stamp;
+        total = session.total_movies;
+        if (this.stopped) return;
+        this.setState('polling', 'live');
+        this.handlers.onPoll?.(session, movies);
+        if (session.status === 'completed') {
+          this.finished = true;
+          this.handlers.onCompleted?.(session, null);
+          this.finish();
+          return;
+        }
+      } catch (err) {
+        if (err?.status === 404) {
+          this.handlers.onGone?.(err);
+          this.stop();
+          return;
+        }
+        this.setState('polling', 'reconnecting');
+      } finally {
+        busy = false;
+      }
+      // Large sessions are polled less often: every film is read on each change.
+      timer = setTimeout(tick, pollInterval(total));
+    };
+    tick();
+    this.cleanup = () => clearTimeout(timer);
+  }
+}
+
+/** One second for a small library, up to ten for a very large one. */
+function pollInterval(total) {
+  return Math.min(10000, Math.max(1000, Math.round((total || 0) / 1000) * 1000));
+}

@@ -1,0 +1,445 @@
+// The dashboard in a real headless Chromium, driven by playwright-core.
+//
+// Run by `cargo test` (tests/dashboard.rs starts the servers), or by hand
+// against any running reelstream, e.g. the offline demo:
+//
+//   cargo run -- demo &
+//   REELSTREAM_URL=http://127.0.0.1:8080 node --test tests/e2e/
+//
+// REELSTREAM_URL        the server under test (required)
+// REELSTREAM_FAULTY_URL a server whose TMDB is down until REELSTREAM_TMDB_SWITCH/up
+//                       is POSTed (the "Retry failed" test is skipped without them)
+// REELSTREAM_CHROMIUM   the browser (default /usr/bin/chromium)
+
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.REELSTREAM_URL;
+const FAULTY = process.env.REELSTREAM_FAULTY_URL;
+const SWITCH = process.env.REELSTREAM_TMDB_SWITCH;
+const CHROMIUM = process.env.REELSTREAM_CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** The 89 films of the Letterboxd fixture: 88 match, one is made up. */
+const WATCHED = new URL('../fixtures/letterboxd/watched.csv', import.meta.url).pathname;
+const COMPLETION_TIMEOUT = 90_000;
+const CATALOG = new URL('../../src/tmdb/sim/catalog.json', import.meta.url);
+const EXPECTED = new URL('../fixtures/letterboxd/expected.json', import.meta.url);
+
+let browser;
+
+before(async () => {
+  assert.ok(BASE, 'set REELSTREAM_URL to the server under test, e.g. http://127.0.0.1:8080');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/**
+ * A fresh browser context and page. Poster requests fail at once, as they
+ * do offline; progress bar values are recorded from the start.
+ */
+async function open(t, { base = BASE, blockSse = false, blockWebSocket = false } = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+  t.after(() => context.close());
+  await context.route(/image\.tmdb\.org/, (route) => route.abort());
+  const attempts = { sse: 0, websocket: 0 };
+  if (blockSse) {
+    await context.route(/\/api\/session\/[^/]+\/events/, (route) => {
+      attempts.sse += 1;
+      return route.abort();
+    });
+  }
+  if (blockWebSocket) {
+    await context.exposeFunction('__wsAttempt', () => {
+      attempts.websocket += 1;
+    });
+    await context.addInitScript(() => {
+      // A WebSocket that can never connect, as behind a proxy that refuses upgrades.
+      window.WebSocket = class FailingWebSocket extends EventTarget {
+        static CONNECTING = 0;
+        static OPEN = 1;
+        static CLOSING = 2;
+        static CLOSED = 3;
+        constructor(url) {
+          super();
+          this.url = url;
+          this.readyState = 3;
+          window.__wsAttempt();
+          setTimeout(() => {
+            this.onerror?.(new Event('error'));
+            this.onclose?.(new CloseEvent('close', { code: 1006 }));
+          }, 20);
+        }
+        send() {}
+        close() {}
+      };
+    });
+  }
+  await context.addInitScript(() => {
+    window.__progress = [];
+    const watch = () => {
+      const bar = document.getElementById('progressbar');
+      if (!bar) return;
+      new MutationObserver(() => {
+        const done = document.querySelectorAll('#library-body tr:not([data-status="pending"])').length;
+        window.__progress.push({ value: Number(bar.getAttribute('aria-valuenow')), rows: done });
+      }).observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+    };
+    document.addEventListener('DOMContentLoaded', watch);
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  t.after(() => assert.deepEqual(errors.map(String), [], 'no uncaught errors in the page'));
+  return { page, attempts };
+}
+
+const sessionIdOf = (page) => new URL(page.url()).searchParams.get('session');
+
+/** What the page shows, to explain a timeout. */
+async function pageState(page) {
+  return page
+    .evaluate(() => ({
+      url: location.href,
+      status: document.getElementById('session-status')?.textContent,
+      progress: document.getElementById('progressbar')?.getAttribute('aria-valuenow'),
+      transport: document.getElementById('transport')?.innerText,
+      tabs: document.getElementById('tabs')?.innerText.replace(/\s+/g, ' '),
+      unmatched: document.getElementById('unmatched-list')?.innerText.replace(/\s+/g, ' '),
+      notice: document.getElementById('library-status')?.innerText,
+      errors: [...document.querySelectorAll('.alert:not([hidden])')].map((e) => e.innerText),
+    }))
+    .catch((err) => `unavailable: ${err}`);
+}
+
+/** Waits for a condition in the page; on timeout, says what the page showed. */
+async function waitFor(page, predicate, arg, what) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout: COMPLETION_TIMEOUT });
+  } catch (err) {
+    throw new Error(`${what}: ${err.message}\npage: ${JSON.stringify(await pageState(page), null, 2)}`);
+  }
+}
+
+async function waitCompleted(page) {
+  await waitFor(
+    page,
+    () => document.getElementById('session-status')?.textContent === 'Completed' &&
+      document.getElementById('progressbar')?.getAttribute('aria-valuenow') === '100',
+    null,
+    'waiting for the session to complete',
+  );
+}
+
+const text = async (page, selector) => (await page.locator(selector).textContent()).trim();
+const count = async (page, tab) => Number(await text(page, `#tab-count-${tab}`));
+
+/** Waits until the tab of a status counts `n` films (films load just after a snapshot). */
+async function waitCount(page, tab, n) {
+  await waitFor(
+    page,
+    ([tab, n]) => document.getElementById(`tab-count-${tab}`)?.textContent === String(n),
+    [tab, n],
+    `waiting for ${n} ${tab} films`,
+  );
+}
+
+/** The table row of a film, found by its title cell. */
+const rowOf = (page, title) => page.locator('#library-body tr', { has: page.locator('.title-main', { hasText: title }) });
+
+/**
+ * A CSV of catalog films (by TMDB id) that the Letterboxd fixture does not
+ * hold, so no earlier test has warmed the lookup cache for them: their
+ * enrichment takes real (simulated) time.
+ */
+async function uncachedFilms(from, to) {
+  const catalog = JSON.parse(await readFile(CATALOG, 'utf8'));
+  const used = new Set(JSON.parse(await readFile(EXPECTED, 'utf8')).map((e) => e.tmdb_id));
+  const films = catalog.movies.filter((m) => !used.has(m.id)).slice(from, to);
+  assert.equal(films.length, to - from, 'the catalog has enough films');
+  const quote = (s) => `"${String(s).replaceAll('"', '""')}"`;
+  const rows = films.map((m) => `${quote(m.title)},${(m.release_date || '').slice(0, 4)},${m.id}`);
+  return { count: films.length, csv: `title,year,tmdb_id\n${rows.join('\n')}\n` };
+}
+
+async function uploadThroughApi(base, name, body) {
+  const form = new FormData();
+  form.append('file', new Blob([body], { type: 'text/csv' }), name);
+  const response = await fetch(new URL('/api/upload', base), { method: 'POST', body: form });
+  assert.equal(response.status, 202);
+  return (await response.json()).id;
+}
+
+describe('the dashboard', () => {
+  test('an upload through the page fills the library in live over SSE', async (t) => {
+    const { page } = await open(t);
+    await page.goto('/');
+    await assert.doesNotReject(page.getByRole('button', { name: 'Try a sample' }).waitFor());
+    await page.locator('#file-input').setInputFiles(WATCHED);
+
+    await page.waitForURL(/\?session=/);
+    const id = sessionIdOf(page);
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    await page.waitForFunction(() => document.getElementById('transport').dataset.transport === 'sse');
+    assert.match(await text(page, '#transport'), /SSE/);
+    await waitCompleted(page);
+
+    // The bar moved through intermediate values while rows filled in.
+    const progress = await page.evaluate(() => window.__progress);
+    const partial = progress.filter((p) => p.value > 0 && p.value < 100);
+    assert.ok(partial.length >= 3, `progress went through intermediate values: ${JSON.stringify(progress.map((p) => p.value))}`);
+    assert.ok(partial.some((p) => p.rows > 0 && p.rows < 89), 'rows appeared before the end');
+    assert.equal(await text(page, '#progress-percent'), '100 %');
+    assert.equal(await text(page, '#progress-processed'), '89');
+    assert.equal(await text(page, '#count-enriched'), '88');
+    assert.equal(await text(page, '#count-unmatched'), '1');
+    assert.match(await text(page, '#progress-rate'), /films\/s/);
+    assert.equal(await text(page, '#eta-label'), 'Took');
+
+    // The table: 89 films, the first page of 50 shown, each with its fields.
+    await waitCount(page, 'all', 89);
+    await waitCount(page, 'enriched', 88);
+    await waitCount(page, 'unmatched', 1);
+    assert.equal(await page.locator('#library-body tr').count(), 50);
+    assert.equal(await text(page, '#page-info'), '1–50 of 89');
+    const comeAndSee = rowOf(page, 'Come and See');
+    assert.equal(await comeAndSee.getAttribute('data-status'), 'enriched');
+    assert.equal(await comeAndSee.locator('.col-year').innerText(), '1985');
+    assert.equal(await comeAndSee.locator('.col-directors').innerText(), 'Elem Klimov');
+    assert.match(await comeAndSee.locator('.col-genres').innerText(), /Drama/);
+    assert.match(await comeAndSee.locator('.col-runtime').innerText(), /^2 h 2\d$/);
+    assert.match(await comeAndSee.locator('.col-confidence').innerText(), /\d+ %/);
+    // No image CDN: the poster falls back to the title's initials.
+    await page.waitForFunction(() => !document.querySelector('#library-body tr:first-child .poster img'));
+    assert.equal(await comeAndSee.locator('.poster').innerText(), 'CA');
+
+    // The next page holds the rest.
+    await page.getByRole('button', { name: 'Next' }).click();
+    assert.equal(await text(page, '#page-info'), '51–89 of 89');
+    assert.equal(await page.locator('#library-body tr').count(), 39);
+    assert.ok(await page.getByRole('button', { name: 'Next' }).isDisabled());
+    await page.getByRole('button', { name: 'Previous' }).click();
+    // Filtering: by a director's name, by a title.
+    await page.getByLabel('Filter films').fill('kurosawa');
+    assert.equal(await page.locator('#library-body tr').count(), 2);
+    await page.getByLabel('Filter films').fill('lantern');
+    assert.equal(await rowOf(page, 'The Lantern Keeper of Vellmar').getAttribute('data-status'), 'unmatched');
+    await page.getByLabel('Filter films').fill('');
+
+    // Charts: genres, decades, directors, countries and runtime, drawn from the statistics.
+    for (const chart of ['genres', 'decades', 'directors', 'countries', 'runtime']) {
+      const bars = page.locator(`#chart-${chart} svg rect.bar`);
+      assert.ok((await bars.count()) > 0, `${chart} chart has bars`);
+    }
+    assert.match(await page.locator('#chart-genres svg').getAttribute('aria-label'), /^Genres: Drama \d+/);
+    assert.match(await page.locator('#chart-countries svg').getAttribute('aria-label'), /United States/);
+    const tiles = await page.locator('#stat-tiles').innerText();
+    assert.match(tiles, /FILMS\s+89/i);
+    assert.match(tiles, /TOP GENRE\s+Drama/i);
+
+    // Exports: the whole library as files named after the session.
+    for (const [button, extension] of [['CSV', 'csv'], ['JSON', 'json']]) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: button, exact: true }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `reelstream-${id}.${extension}`);
+      const body = await readFile(await download.path(), 'utf8');
+      if (extension === 'csv') {
+        assert.equal(body.trim().split('\n').length, 90, 'a header and 89 rows');
+        assert.match(body, /^row,title,year,status,/);
+      } else {
+        assert.equal(JSON.parse(body).length, 89);
+      }
+    }
+  });
+
+  test('files can be dropped on the page, a bad one is explained, and the sample works', async (t) => {
+    const { page } = await open(t);
+    await page.goto('/');
+    const drop = async (name, content) => {
+      const dataTransfer = await page.evaluateHandle(([name, content]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], name, { type: 'text/csv' }));
+        return transfer;
+      }, [name, content]);
+      await page.dispatchEvent('#dropzone', 'dragover', { dataTransfer });
+      assert.equal(await page.locator('#dropzone').getAttribute('data-state'), 'over');
+      await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+    };
+
+    // No title column: the server's problem is shown, nothing is opened.
+    await drop('numbers.csv', 'foo,bar\n1,2\n');
+    const alert = page.getByRole('alert').filter({ hasText: 'Unprocessable' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /column/i);
+    assert.equal(new URL(page.url()).search, '');
+
+    await drop('two.csv', 'Title,Year\nPersona,1966\nLa Haine,1995\n');
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    await waitCount(page, 'enriched', 2);
+
+    // "New upload", then "Try a sample": the Letterboxd fixture, served by the dashboard.
+    await page.getByRole('link', { name: 'New upload' }).click();
+    assert.ok(await page.locator('#upload-view').isVisible());
+    await page.getByRole('button', { name: 'Try a sample' }).click();
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    await waitCount(page, 'all', 89);
+  });
+
+  test('unmatched films are fixed from the Unmatched tab, by candidate or TMDB id', async (t) => {
+    const { page } = await open(t);
+    await page.goto('/');
+    // Dune has no 1950 film (its candidates are kept); the second title exists nowhere.
+    await page.locator('#file-input').setInputFiles({
+      name: 'to-fix.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Title,Year\nDune,1950\nThe Lantern Keeper of Vellmar,2016\nPersona,1966\n'),
+    });
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    await waitCount(page, 'unmatched', 2);
+
+    // Keyboard: the tabs follow the arrow keys.
+    await page.getByRole('tab', { name: /Enriched/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    const unmatchedTab = page.getByRole('tab', { name: /Unmatched/ });
+    assert.equal(await unmatchedTab.getAttribute('aria-selected'), 'true');
+    assert.ok(await page.locator('#panel-unmatched').isVisible());
+
+    const dune = page.locator('#unmatched-list li.unmatched', { hasText: 'Dune' });
+    const lantern = page.locator('#unmatched-list li.unmatched', { hasText: 'Lantern Keeper' });
+    assert.ok((await dune.locator('button.candidate').count()) >= 2, 'candidates are offered');
+
+    // A TMDB id that does not exist is refused with the server's reason.
+    await lantern.getByLabel('TMDB id').fill('999999999');
+    await lantern.getByRole('button', { name: 'Fix match' }).click();
+    await lantern.locator('.fix-message', { hasText: /no movie with id 999999999/ }).waitFor();
+
+    // Pick a candidate with a click, and type an id for the other (submitted with Enter).
+    await dune.locator('button.candidate', { hasText: '1984' }).click();
+    await lantern.getByLabel('TMDB id').fill('550');
+    await lantern.getByLabel('TMDB id').press('Enter');
+
+    await waitCount(page, 'unmatched', 0);
+    await waitCompleted(page);
+    await page.locator('#unmatched-empty').waitFor();
+    await waitCount(page, 'enriched', 3);
+    assert.equal(await text(page, '#count-unmatched'), '0');
+
+    await page.getByRole('tab', { name: /All/ }).click();
+    const lynch = rowOf(page, 'Dune');
+    assert.equal(await lynch.getAttribute('data-status'), 'enriched');
+    assert.equal(await lynch.locator('.col-year').innerText(), '1984');
+    assert.equal(await lynch.locator('.col-directors').innerText(), 'David Lynch');
+    const fightClub = rowOf(page, 'Fight Club');
+    assert.equal(await fightClub.getAttribute('data-status'), 'enriched');
+    assert.match(await fightClub.locator('.title-sub').innerText(), /The Lantern Keeper of Vellmar/);
+    assert.equal(await fightClub.locator('.col-directors').innerText(), 'David Fincher');
+  });
+
+  test('with SSE and WebSocket blocked it falls back to polling and says so', async (t) => {
+    const { page, attempts } = await open(t, { blockSse: true, blockWebSocket: true });
+    const films = await uncachedFilms(0, 80);
+    await page.goto('/');
+    await page.locator('#file-input').setInputFiles({ name: 'films.csv', mimeType: 'text/csv', buffer: Buffer.from(films.csv) });
+    await page.waitForURL(/\?session=/);
+    await page.waitForFunction(() => document.getElementById('transport').dataset.transport === 'polling');
+    assert.match(await text(page, '#transport'), /polling/);
+    assert.ok(attempts.sse >= 1, 'SSE was tried first');
+    assert.ok(attempts.websocket >= 1, 'then the WebSocket');
+    await waitCompleted(page);
+    await waitCount(page, 'all', films.count);
+    await waitCount(page, 'enriched', films.count);
+    assert.equal(await text(page, '#count-enriched'), String(films.count));
+    assert.equal(await page.locator('#library-body tr[data-status="enriched"]').count(), 50);
+    assert.ok((await page.locator('#chart-genres svg rect.bar').count()) > 0);
+    assert.match(await text(page, '#transport'), /polling/);
+    const progress = await page.evaluate(() => window.__progress.map((p) => p.value));
+    t.diagnostic(`progress seen while polling: ${progress.join(' ')}`);
+  });
+
+  test('with SSE blocked it uses the WebSocket', async (t) => {
+    const { page, attempts } = await open(t, { blockSse: true });
+    const id = await uploadThroughApi(BASE, 'films.csv', 'Title,Year\nPersona,1966\nTokyo Story,1953\n');
+    await page.goto(`/?session=${id}`);
+    await page.waitForFunction(() => document.getElementById('transport').dataset.transport === 'websocket');
+    assert.match(await text(page, '#transport'), /WebSocket/);
+    assert.ok(attempts.sse >= 1);
+    await waitCompleted(page);
+    await waitCount(page, 'enriched', 2);
+  });
+
+  test('a session link reopens the session and follows it live', async (t) => {
+    const films = await uncachedFilms(80, 200);
+    const id = await uploadThroughApi(BASE, 'films.csv', films.csv);
+    const { page } = await open(t);
+    // Opened while the films are still being looked up: it catches up, then follows.
+    await page.goto(`/?session=${id}`);
+    assert.equal(await text(page, '#session-id'), id);
+    await waitCompleted(page);
+    assert.equal(await text(page, '#transport-name'), 'SSE');
+    await waitCount(page, 'all', films.count);
+    await waitCount(page, 'enriched', films.count);
+    assert.equal(await page.locator('#library-body tr').count(), 50);
+    assert.equal(await page.locator('#library-body tr[data-status="pending"]').count(), 0);
+    const progress = await page.evaluate(() => window.__progress.map((p) => p.value));
+    t.diagnostic(`progress seen after reopening: ${progress.join(' ')}`);
+
+    // The hash form opens it too, completed, with its statistics.
+    const second = await page.context().newPage();
+    await second.goto(`/#/session/${id}`);
+    await waitCompleted(second);
+    await waitCount(second, 'all', films.count);
+    await second.locator('#chart-decades svg').waitFor();
+
+    // A session that does not exist says so.
+    await second.goto('/?session=00000000-0000-4000-8000-000000000000');
+    await second.getByRole('heading', { name: 'No such session' }).waitFor();
+  });
+
+  test('failed films are queued again with "Retry failed"', { skip: !(FAULTY && SWITCH) && 'needs REELSTREAM_FAULTY_URL and REELSTREAM_TMDB_SWITCH' }, async (t) => {
+    const { page } = await open(t, { base: FAULTY });
+    await page.goto('/');
+    await page.locator('#file-input').setInputFiles({
+      name: 'films.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Name,Year\nDune,2021\nSeven Samurai,1954\n'),
+    });
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    assert.equal(await text(page, '#count-failed'), '2');
+    const retry = page.getByRole('button', { name: 'Retry 2 failed films' });
+    assert.ok(await retry.isVisible());
+    await page.getByRole('tab', { name: /Failed/ }).click();
+    assert.equal(await page.locator('#library-body tr[data-status="failed"]').count(), 2);
+    assert.match(await page.locator('#library-body .error-text').first().innerText(), /TMDB/);
+
+    // TMDB answers again.
+    const up = await fetch(`${SWITCH}/up`, { method: 'POST' });
+    assert.equal(up.status, 204);
+    await retry.click();
+    await waitFor(page, () => document.getElementById('count-enriched').textContent === '2', null, 'waiting for the retried films');
+    await waitCompleted(page);
+    assert.equal(await text(page, '#count-failed'), '0');
+    assert.ok(await retry.isHidden());
+    await page.getByRole('tab', { name: /Enriched/ }).click();
+    assert.equal(await page.locator('#library-body tr[data-status="enriched"]').count(), 2);
+  });
+});

@@ -1,0 +1,36 @@
+// Takes docs/dashboard.png: the dashboard after "Try a sample", in the same
+// headless Chromium as the browser tests.
+//
+//   cargo run --release -- demo &
+//   node tests/e2e/screenshot.mjs http://127.0.0.1:8080 docs/dashboard.png
+//
+// Options (environment): SCHEME=dark|light (default dark), WIDTH (1280), HEIGHT (2030).
+
+import { chromium } from 'playwright-core';
+
+const [base = 'http://127.0.0.1:8080', out = 'docs/dashboard.png'] = process.argv.slice(2);
+const scheme = process.env.SCHEME || 'dark';
+const width = Number(process.env.WIDTH || 1280);
+const height = Number(process.env.HEIGHT || 2030);
+
+const browser = await chromium.launch({
+  executablePath: process.env.REELSTREAM_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ baseURL: base, viewport: { width, height: 900 }, colorScheme: scheme, deviceScaleFactor: 1 });
+  // The demo is offline: posters fall back to their placeholders.
+  await page.route(/image\.tmdb\.org/, (route) => route.abort());
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try a sample' }).click();
+  await page.waitForURL(/\?session=/);
+  await page.waitForFunction(() => document.getElementById('session-status')?.textContent === 'Completed', null, { timeout: 120_000 });
+  await page.locator('#chart-genres svg').waitFor();
+  await page.waitForTimeout(2000); // the last highlight fades
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width, height } });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,469 @@
+//! Library statistics and exports: the numbers equal what the films say
+//! (counted by hand from the simulator catalog, `src/tmdb/sim/catalog.json`),
+//! exports hold every row with its fields and neutralised CSV cells, and
+//! the errors are problem+json.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Backend, TestApp, assert_problem};
+use serde_json::{Value, json};
+
+const LONG: Duration = Duration::from_secs(60);
+
+/// Five films by TMDB id plus one that exists nowhere. From the catalog:
+///
+/// | id | film | released | runtime | genres | directors | countries | language |
+/// |---|---|---|---|---|---|---|---|
+/// | 346 | Seven Samurai | 1954 | 207 | Action, Drama | Akira Kurosawa | JP | ja |
+/// | 680 | Pulp Fiction | 1994 | 154 | Thriller, Crime | Quentin Tarantino | US | en |
+/// | 24 | Kill Bill: Vol. 1 | 2003 | 111 | Action, Crime | Quentin Tarantino | US | en |
+/// | 550 | Fight Club | 1999 | 139 | Drama | David Fincher | DE, US | en |
+/// | 194 | Amélie | 2001 | 122 | Comedy, Romance | Jean-Pierre Jeunet | FR, DE | fr |
+const SMALL_LIBRARY: &str = "\
+title,year,tmdb_id,rating,watched_date
+Seven Samurai,1954,346,5,2023-01-14
+Pulp Fiction,1994,680,4.5,2023-02-03
+Kill Bill: Vol. 1,2003,24,4,2024-03-01
+Fight Club,1999,550,,2024-05-27
+Amélie,2001,194,4.5,
+The Lantern Keeper of Vellmar,2016,,,2024-06-01
+";
+
+async fn completed_upload(app: &TestApp, csv: &str) -> String {
+    let session = app.upload_csv(csv).await;
+    let id = session["id"].as_str().expect("session id").to_owned();
+    app.wait_completed(&id, LONG).await;
+    id
+}
+
+fn names(list: &Value) -> Vec<(String, i64)> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn owned(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
+    pairs.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect()
+}
+
+async fn stats_equal_what_the_films_say(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let id = completed_upload(&app, SMALL_LIBRARY).await;
+    let (status, stats) = app.get_json(&format!("/api/session/{id}/stats")).await;
+    assert_eq!(status, 200, "{stats}");
+
+    assert_eq!(stats["session_id"], id);
+    assert_eq!(stats["total_movies"], 6);
+    assert_eq!(stats["enriched_movies"], 5);
+    assert_eq!(
+        names(&stats["genres"]),
+        owned(&[
+            ("Action", 2),
+            ("Crime", 2),
+            ("Drama", 2),
+            ("Comedy", 1),
+            ("Romance", 1),
+            ("Thriller", 1),
+        ])
+    );
+    assert_eq!(
+        names(&stats["directors"]),
+        owned(&[
+            ("Quentin Tarantino", 2),
+            ("Akira Kurosawa", 1),
+            ("David Fincher", 1),
+            ("Jean-Pierre Jeunet", 1),
+        ])
+    );
+    assert_eq!(
+        names(&stats["countries"]),
+        owned(&[("US", 3), ("DE", 2), ("FR", 1), ("JP", 1)])
+    );
+    assert_eq!(
+        names(&stats["languages"]),
+        owned(&[("en", 3), ("fr", 1), ("ja", 1)])
+    );
+    // Uma Thurman is in Pulp Fiction and Kill Bill.
+    assert_eq!(names(&stats["actors"])[0], ("Uma Thurman".to_owned(), 2));
+
+    assert_eq!(
+        stats["decades"],
+        json!([
+            {"decade": 1950, "count": 1},
+            {"decade": 1990, "count": 2},
+            {"decade": 2000, "count": 2},
+        ])
+    );
+
+    let runtime = &stats["runtime"];
+    assert_eq!(runtime["total_minutes"], 207 + 154 + 111 + 139 + 122);
+    assert_eq!(runtime["films"], 5);
+    assert!((runtime["average_minutes"].as_f64().unwrap() - 146.6).abs() < 1e-9);
+    let buckets = runtime["buckets"].as_array().unwrap();
+    let in_bucket = |min: i64| {
+        buckets
+            .iter()
+            .find(|b| b["min_minutes"] == min)
+            .unwrap_or_else(|| panic!("no bucket at {min}: {runtime}"))["count"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(in_bucket(105), 1, "111 min");
+    assert_eq!(in_bucket(120), 1, "122 min");
+    assert_eq!(in_bucket(135), 1, "139 min");
+    assert_eq!(in_bucket(150), 1, "154 min");
+    assert_eq!(in_bucket(195), 1, "207 min");
+    assert_eq!(
+        buckets
+            .iter()
+            .map(|b| b["count"].as_i64().unwrap())
+            .sum::<i64>(),
+        5
+    );
+    assert_eq!(buckets.last().unwrap()["max_minutes"], Value::Null);
+
+    // Ratings come from the export and cover every row that has one.
+    let ratings = &stats["ratings"];
+    assert_eq!(ratings["rated"], 4);
+    assert!((ratings["average"].as_f64().unwrap() - 4.5).abs() < 1e-9);
+    let histogram = ratings["histogram"].as_array().unwrap();
+    assert_eq!(histogram.len(), 10, "every half star");
+    let rated = |r: f64| {
+        histogram
+            .iter()
+            .find(|b| b["rating"].as_f64() == Some(r))
+            .unwrap()["count"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(
+        (rated(4.0), rated(4.5), rated(5.0), rated(0.5)),
+        (1, 2, 1, 0)
+    );
+
+    // Watched years cover every row with a date, the unmatched film included.
+    assert_eq!(
+        stats["watched_years"],
+        json!([{"year": 2023, "count": 2}, {"year": 2024, "count": 3}])
+    );
+
+    // `top` trims the name lists.
+    let (status, top) = app
+        .get_json(&format!("/api/session/{id}/stats?top=1"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(names(&top["genres"]), owned(&[("Action", 2)]));
+    assert_eq!(top["decades"].as_array().unwrap().len(), 3);
+}
+
+async fn ratings_histogram_is_absent_without_ratings(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let session = app.upload_fixture("letterboxd/watched.csv").await;
+    let id = session["id"].as_str().unwrap();
+    app.wait_completed(id, LONG).await;
+    let (status, stats) = app.get_json(&format!("/api/session/{id}/stats")).await;
+    assert_eq!(status, 200, "{stats}");
+    assert!(
+        stats.get("ratings").is_none(),
+        "no ratings in watched.csv: {}",
+        stats["ratings"]
+    );
+    assert_eq!(stats["total_movies"], 89);
+    assert!(stats["genres"].as_array().unwrap().len() > 5);
+    assert!(stats["runtime"]["total_minutes"].as_i64().unwrap() > 80 * 60);
+    // Every row of watched.csv has a date: the years add up to all of them.
+    let years: i64 = stats["watched_years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(years, 89);
+
+    // ratings.csv has them.
+    let session = app.upload_fixture("import/ratings.csv").await;
+    let id = session["id"].as_str().unwrap();
+    app.wait_completed(id, LONG).await;
+    let (_, stats) = app.get_json(&format!("/api/session/{id}/stats")).await;
+    assert_eq!(stats["ratings"]["rated"], 6, "{stats}");
+}
+
+async fn stats_are_readable_while_enriching_and_of_an_empty_library(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    // The lookups of these titles will not be final yet when asked at once;
+    // whatever the moment, the figures are consistent with each other.
+    let session = app.upload_fixture("letterboxd/watched.csv").await;
+    let id = session["id"].as_str().unwrap();
+    let (status, stats) = app.get_json(&format!("/api/session/{id}/stats")).await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["total_movies"], 89);
+    let enriched = stats["enriched_movies"].as_i64().unwrap();
+    let decades: i64 = stats["decades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["count"].as_i64().unwrap())
+        .sum();
+    assert!(decades <= enriched, "{stats}");
+    app.wait_completed(id, LONG).await;
+}
+
+async fn export_csv_holds_every_row_with_its_fields(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let id = completed_upload(&app, SMALL_LIBRARY).await;
+    let response = app
+        .client
+        .get(app.url(&format!("/api/session/{id}/export?format=csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(header("content-type").starts_with("text/csv"));
+    assert_eq!(
+        header("content-disposition"),
+        format!("attachment; filename=reelstream-{id}.csv")
+    );
+    let body = response.bytes().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_ref());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(headers, reelstream::export::CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6, "every row, unmatched included");
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let titles: Vec<&str> = rows.iter().map(|r| &r[col("title")]).collect();
+    assert_eq!(
+        titles,
+        [
+            "Seven Samurai",
+            "Pulp Fiction",
+            "Kill Bill: Vol. 1",
+            "Fight Club",
+            "Amélie",
+            "The Lantern Keeper of Vellmar"
+        ]
+    );
+    let samurai = &rows[0];
+    assert_eq!(&samurai[col("row")], "1");
+    assert_eq!(&samurai[col("status")], "enriched");
+    assert_eq!(&samurai[col("tmdb_id")], "346");
+    assert_eq!(&samurai[col("genres")], "Action; Drama");
+    assert_eq!(&samurai[col("directors")], "Akira Kurosawa");
+    assert_eq!(&samurai[col("runtime")], "207");
+    assert_eq!(&samurai[col("release_date")], "1954-04-26");
+    assert_eq!(&samurai[col("countries")], "JP");
+    assert_eq!(&samurai[col("rating")], "5");
+    assert_eq!(&samurai[col("watched_date")], "2023-01-14");
+    assert_eq!(&rows[3][col("countries")], "DE; US");
+    assert_eq!(&rows[5][col("status")], "unmatched");
+    assert_eq!(&rows[5][col("tmdb_id")], "");
+
+    // Without a format the export is CSV.
+    let response = app
+        .client
+        .get(app.url(&format!("/api/session/{id}/export")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+}
+
+async fn export_json_holds_every_row_as_the_api_shows_it(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let id = completed_upload(&app, SMALL_LIBRARY).await;
+    let response = app
+        .client
+        .get(app.url(&format!("/api/session/{id}/export?format=json")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=reelstream-{id}.json").as_str()
+    );
+    let exported: Vec<Value> = response.json().await.unwrap();
+    let listed = app.movies(&id).await;
+    assert_eq!(exported.len(), 6);
+    assert_eq!(exported, listed, "the export says what the API says");
+    let amelie = &exported[4];
+    assert_eq!(amelie["title"], "Amélie");
+    assert_eq!(amelie["status"], "enriched");
+    assert_eq!(amelie["tmdb_id"], 194);
+    assert_eq!(amelie["genres"], json!(["Comedy", "Romance"]));
+    assert_eq!(amelie["directors"], json!(["Jean-Pierre Jeunet"]));
+    assert_eq!(amelie["countries"], json!(["FR", "DE"]));
+    assert_eq!(amelie["original_language"], "fr");
+    assert_eq!(amelie["runtime"], 122);
+    assert_eq!(amelie["rating"], 4.5);
+    assert!(!amelie["top_cast"].as_array().unwrap().is_empty());
+    assert_eq!(exported[5]["status"], "unmatched");
+}
+
+async fn csv_export_neutralises_formula_cells(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let id = completed_upload(
+        &app,
+        "title,year\n\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",2020\n@SUM(A1),2021\n",
+    )
+    .await;
+    let body = app
+        .client
+        .get(app.url(&format!("/api/session/{id}/export?format=csv")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_ref());
+    let titles: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert_eq!(
+        titles,
+        [
+            "'=HYPERLINK(\"http://evil.example\",\"click\")",
+            "'@SUM(A1)"
+        ]
+    );
+    // JSON is data, not a spreadsheet: the title is kept as written.
+    let (_, movies) = app
+        .get_json(&format!("/api/session/{id}/export?format=json"))
+        .await;
+    assert_eq!(
+        movies[0]["title"],
+        "=HYPERLINK(\"http://evil.example\",\"click\")"
+    );
+}
+
+async fn unknown_sessions_and_bad_formats_are_problems(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let unknown = uuid::Uuid::new_v4();
+    for path in [
+        format!("/api/session/{unknown}/stats"),
+        format!("/api/session/{unknown}/export?format=csv"),
+        "/api/session/not-a-session/stats".to_owned(),
+        "/api/session/not-a-session/export".to_owned(),
+    ] {
+        let response = app.client.get(app.url(&path)).send().await.unwrap();
+        let problem = assert_problem(response, 404).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("session"),
+            "{path}: {problem}"
+        );
+    }
+
+    let id = completed_upload(&app, "title,year\nPersona,1966\n").await;
+    for path in [
+        format!("/api/session/{id}/export?format=xlsx"),
+        format!("/api/session/{id}/export?format="),
+        format!("/api/session/{id}/stats?top=0"),
+        format!("/api/session/{id}/stats?top=many"),
+    ] {
+        let response = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_problem(response, 400).await;
+    }
+}
+
+/// 10 000 enriched rows, written straight into a database: the aggregation
+/// stays in the database and answers quickly.
+async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
+    use reelstream::store::{Db, sessions, stats};
+    use sea_orm::ConnectionTrait;
+
+    let test_db = backend.create_db().await;
+    let db = Db::connect(&test_db.url).await.unwrap();
+    let rows = (0..10_000)
+        .map(|i| sessions::NewMovie {
+            row: i + 1,
+            title: format!("Film {i}"),
+            year: Some(1950 + i % 70),
+            letterboxd_uri: None,
+            imdb_id: None,
+            tmdb_id: None,
+            watched_date: Some(format!("{}-06-01", 2015 + i % 10)),
+            rating: Some(f64::from(1 + i % 10) / 2.0),
+            rewatch: 0,
+            lookup_key: format!("film-{i}"),
+        })
+        .collect();
+    let session = sessions::create(&db, "generic", rows).await.unwrap();
+    db.conn()
+        .execute_unprepared(&format!(
+            "UPDATE movies SET status = 'enriched', runtime = 80 + \"row\" % 100, \
+             release_date = CAST(year AS TEXT) || '-01-01', original_language = 'en', \
+             genres = '[\"Drama\",\"Genre ' || (\"row\" % 20) || '\"]', \
+             directors = '[\"Director ' || (\"row\" % 500) || '\"]', \
+             \"cast\" = '[\"Actor A\",\"Actor ' || (\"row\" % 1000) || '\",\"Actor ' || (\"row\" % 7) || '\"]', \
+             countries = '[\"US\",\"FR\"]' WHERE session_id = '{}'",
+            session.id
+        ))
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    let stats = stats::library(&db, &session.id, 20).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(stats.total_movies, 10_000);
+    assert_eq!(stats.enriched_movies, 10_000);
+    assert_eq!(stats.genres[0].name, "Drama");
+    assert_eq!(stats.genres[0].count, 10_000);
+    assert_eq!(stats.genres.len(), 20);
+    assert_eq!(stats.directors[0].count, 20);
+    assert_eq!(stats.actors[0].name, "Actor A");
+    assert_eq!(stats.actors[0].count, 10_000);
+    assert_eq!(stats.countries.len(), 2);
+    assert_eq!(stats.decades.len(), 7);
+    assert_eq!(stats.decades.iter().map(|d| d.count).sum::<i64>(), 10_000);
+    assert_eq!(stats.watched_years.len(), 10);
+    assert_eq!(stats.ratings.len(), 10);
+    assert_eq!(
+        stats.runtime_minutes,
+        (1..=10_000).map(|row| 80 + row % 100).sum::<i64>()
+    );
+    assert!(took < Duration::from_secs(2), "stats took {took:?}");
+    println!("stats of 10 000 films: {took:?}");
+}
+
+on_both_backends! {
+    stats_equal_what_the_films_say,
+    ratings_histogram_is_absent_without_ratings,
+    stats_are_readable_while_enriching_and_of_an_empty_library,
+    export_csv_holds_every_row_with_its_fields,
+    export_json_holds_every_row_as_the_api_shows_it,
+    csv_export_neutralises_formula_cells,
+    unknown_sessions_and_bad_formats_are_problems,
+    stats_of_ten_thousand_films_are_fast,
+}

@@ -187,7 +187,10 @@ pub async fn start(
 impl Fanout {
     async fn run(mut self, url: String, listener: PgListener, cancel: CancellationToken) {
         let mut listener = Some(listener);
-        let mut connected_at = Utc::now();
+        // When the current connection began listening.
+        let mut listening_since = Utc::now();
+        // Set while a replay is owed: nobody listened from (about) then.
+        let mut lost_since: Option<DateTime<Utc>> = None;
         let mut backoff = Duration::from_millis(100);
         loop {
             let mut current = match listener.take() {
@@ -199,28 +202,33 @@ impl Fanout {
                     };
                     match attempt {
                         Ok(current) => {
-                            tracing::info!("event listener reconnected; replaying from the log");
-                            backoff = Duration::from_millis(100);
-                            let lost_since = connected_at;
-                            connected_at = Utc::now();
-                            if let Err(err) = self.replay(lost_since).await {
-                                tracing::warn!(error = %err, "event replay failed");
-                                continue;
-                            }
+                            tracing::info!("event listener reconnected");
+                            listening_since = Utc::now();
                             current
                         }
                         Err(err) => {
                             tracing::warn!(error = %err, "event listener cannot connect");
-                            tokio::select! {
-                                _ = cancel.cancelled() => return,
-                                _ = tokio::time::sleep(backoff) => {}
+                            if !pause(&cancel, &mut backoff).await {
+                                return;
                             }
-                            backoff = (backoff * 2).min(MAX_BACKOFF);
                             continue;
                         }
                     }
                 }
             };
+            if let Some(since) = lost_since {
+                // Listening again: what was announced while nobody listened
+                // is in the log.
+                if let Err(err) = self.replay(since).await {
+                    tracing::warn!(error = %err, "event replay failed; retrying");
+                    listener = Some(current);
+                    if !pause(&cancel, &mut backoff).await {
+                        return;
+                    }
+                    continue;
+                }
+                lost_since = None;
+            }
             let received = tokio::select! {
                 _ = cancel.cancelled() => return,
                 received = current.try_recv() => received,
@@ -234,27 +242,28 @@ impl Fanout {
                     self.handle(batch).await
                 }
                 // The connection dropped and sqlx reconnected (and listens
-                // again): what was announced meanwhile is in the log.
+                // again); the replay happens at the top of the loop.
                 Ok(None) => {
-                    tracing::info!("event listener reconnected; replaying from the log");
-                    let lost_since = connected_at;
-                    connected_at = Utc::now();
-                    self.replay(lost_since).await
+                    tracing::info!("event listener reconnected");
+                    lost_since = Some(lost_since.unwrap_or(listening_since));
+                    listening_since = Utc::now();
+                    Ok(())
                 }
                 Err(err) => Err(connection_error(err)),
             };
             match outcome {
-                Ok(()) => listener = Some(current),
+                Ok(()) => {
+                    backoff = Duration::from_millis(100);
+                    listener = Some(current);
+                }
                 Err(err) => {
-                    // Start over on a new connection; the replay after it
-                    // catches up from the log.
+                    // Start over on a new connection, then replay.
                     tracing::warn!(error = %err, "event listener failed; reconnecting");
+                    lost_since = Some(lost_since.unwrap_or(listening_since));
                     drop(current);
-                    tokio::select! {
-                        _ = cancel.cancelled() => return,
-                        _ = tokio::time::sleep(backoff) => {}
+                    if !pause(&cancel, &mut backoff).await {
+                        return;
                     }
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
             }
         }
@@ -363,6 +372,16 @@ impl Fanout {
             self.delivered.insert(session_id, seen);
         }
         Ok(())
+    }
+}
+
+/// Waits `backoff` (doubling it for next time); false when cancelled.
+async fn pause(cancel: &CancellationToken, backoff: &mut Duration) -> bool {
+    let wait = *backoff;
+    *backoff = (*backoff * 2).min(MAX_BACKOFF);
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(wait) => true,
     }
 }
 

@@ -36,6 +36,7 @@ use poem_openapi::registry::{MetaApi, MetaSchema, MetaSchemaRef, Registry};
 use serde_yaml_ng::{Mapping, Value};
 
 /// The API tuple `T`, with its document made generator-friendly.
+#[derive(Default)]
 pub struct GeneratorFriendly<T>(pub T);
 
 impl<T: OpenApi> OpenApi for GeneratorFriendly<T> {

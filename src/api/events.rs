@@ -82,6 +82,7 @@ pub enum EventsResponse {
 }
 
 /// Live progress.
+#[derive(Default)]
 pub struct EventsApi;
 
 #[OpenApi(tag = "ApiTags::Sessions")]

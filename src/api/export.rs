@@ -41,6 +41,7 @@ pub enum ExportResponse {
 }
 
 /// Library exports.
+#[derive(Default)]
 pub struct ExportApi;
 
 #[OpenApi(tag = "ApiTags::Library")]

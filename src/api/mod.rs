@@ -48,24 +48,13 @@ type Apis = GeneratorFriendly<(
 
 /// The OpenAPI service; its paths are mounted under `/api`.
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        GeneratorFriendly((
-            upload::UploadApi,
-            session::SessionApi,
-            movies::MoviesApi,
-            events::EventsApi,
-            stats::StatsApi,
-            export::ExportApi,
-        )),
-        "reelstream",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(
-        "Upload a movie watch history (Letterboxd, IMDb or any CSV of titles and years); \
+    OpenApiService::new(Apis::default(), "reelstream", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Upload a movie watch history (Letterboxd, IMDb or any CSV of titles and years); \
          reelstream enriches every film from TMDB in the background and reports progress \
          live over Server-Sent Events, WebSocket, or polling.",
-    )
-    .url_prefix("/api")
+        )
+        .url_prefix("/api")
 }
 
 /// The OpenAPI document as YAML, exactly as served at `/openapi.yaml`.

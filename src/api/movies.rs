@@ -77,6 +77,7 @@ pub enum FixResponse {
 }
 
 /// Movie reads and fixes.
+#[derive(Default)]
 pub struct MoviesApi;
 
 #[OpenApi(tag = "ApiTags::Movies")]

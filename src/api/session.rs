@@ -10,6 +10,7 @@ use crate::model::Session;
 use crate::store::{entities::session, sessions, work};
 
 /// Session reads and removal.
+#[derive(Default)]
 pub struct SessionApi;
 
 /// Answer of a retry.

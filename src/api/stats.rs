@@ -119,6 +119,7 @@ pub struct LibraryStatistics {
 }
 
 /// Library statistics.
+#[derive(Default)]
 pub struct StatsApi;
 
 #[OpenApi(tag = "ApiTags::Library")]

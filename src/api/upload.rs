@@ -32,6 +32,7 @@ pub enum UploadResponse {
 }
 
 /// Uploads.
+#[derive(Default)]
 pub struct UploadApi;
 
 #[OpenApi(tag = "ApiTags::Sessions")]

@@ -100,7 +100,7 @@ impl Backend {
 const PREFIX: &str = "reelstream_test_";
 
 /// Age after which a test database is a leftover of a killed run.
-const LEFTOVER_SECS: u64 = 30 * 60;
+const LEFTOVER_SECS: u64 = 10 * 60;
 
 fn unix_now() -> u64 {
     std::time::SystemTime::now()

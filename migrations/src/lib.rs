@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_init;
 mod m20261201_000002_lease_index;
+mod m20261202_000003_session_key_index;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_init::Migration),
             Box::new(m20261201_000002_lease_index::Migration),
+            Box::new(m20261202_000003_session_key_index::Migration),
         ]
     }
 }

@@ -93,11 +93,6 @@ impl MigrationTrait for Migration {
             ("idx_movies_session_row", &["session_id", "row"][..]),
             ("idx_movies_session_status", &["session_id", "status"][..]),
             ("idx_movies_status_key", &["status", "lookup_key"][..]),
-            // The committer finds a film's pending rows by key: one lookup, not a scan of the session.
-            (
-                "idx_movies_session_key",
-                &["session_id", "lookup_key", "status"][..],
-            ),
         ] {
             let mut index = Index::create();
             index.name(name).table("movies");

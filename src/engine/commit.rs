@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::enrichment::Outcome;
@@ -26,8 +26,6 @@ pub struct Finished {
     pub lookup_key: String,
     /// How the lookup ended.
     pub outcome: Outcome,
-    /// Told once the outcome is committed.
-    pub ack: oneshot::Sender<()>,
 }
 
 /// Most outcomes committed in one transaction.
@@ -81,9 +79,6 @@ pub async fn run(
             for (session_id, events) in published {
                 hub.publish(&session_id, events);
             }
-        }
-        for item in batch {
-            let _ = item.ack.send(());
         }
     }
 }

@@ -160,7 +160,7 @@ impl Scheduler {
         Ok(RoundRobin::rebuild(&order, films, in_flight))
     }
 
-    /// Claims a film, looks it up and waits until the outcome is committed;
+    /// Claims a film, looks it up and queues the outcome for the committer;
     /// a film it cannot claim (finished, deleted, or another replica's) is
     /// left alone.
     fn job(
@@ -190,16 +190,15 @@ impl Scheduler {
                 }
             };
             let outcome = resolver.lookup(&Film::from(row)).await;
-            let (ack, committed) = oneshot::channel();
             let finished = Finished {
                 session_id: key.0.clone(),
                 lookup_key: key.1.clone(),
                 outcome,
-                ack,
             };
-            if commits.send(finished).await.is_ok() {
-                let _ = committed.await;
-            }
+            // The slot frees once the outcome is queued, not committed: the
+            // next lookups overlap this commit (the committer batches them),
+            // and the film's lease keeps it from being claimed again meanwhile.
+            let _ = commits.send(finished).await;
             key
         }
     }
@@ -216,7 +215,7 @@ struct ClaimRequest {
 const CLAIM_BATCH: usize = 256;
 
 /// Claims films for the jobs, batching the requests that arrive together
-/// into one transaction (a window refilled after a commit claims as one),
+/// into one transaction (the slots of a window refilled together claim as one),
 /// so claiming costs a round trip per batch rather than per film.
 async fn claimer(
     db: Db,

@@ -22,6 +22,7 @@ pub async fn get_fresh(
 
 /// Stores or refreshes `key`.
 pub async fn put(db: &Db, key: &str, body: &str) -> Result<(), StoreError> {
+    let _gate = db.write_gate().await;
     let row = tmdb_cache::ActiveModel {
         key: Set(key.to_owned()),
         body: Set(body.to_owned()),

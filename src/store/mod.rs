@@ -9,10 +9,14 @@ pub mod sessions;
 pub mod stats;
 pub mod work;
 
+use std::ops::Deref;
+use std::sync::Arc;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
@@ -39,6 +43,41 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// On SQLite, taken by every writer of this process before it begins.
+    ///
+    /// SQLite admits one writer at a time and makes the others poll with
+    /// growing sleeps (its busy handler), so a writer freed a moment after
+    /// the lock was released could sleep tens of milliseconds; queueing here
+    /// instead hands the lock straight to the next writer. Other processes
+    /// on the same file still meet at SQLite's own lock.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction (holding the write gate on SQLite until it ends).
+pub struct WriteTxn {
+    // Declared first, so that it ends before the gate opens.
+    txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls the transaction back (dropping it does too, later).
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
 }
 
 impl Db {
@@ -66,7 +105,9 @@ impl Db {
         // wait, then they find nothing left to do. On SQLite the write
         // transaction (IMMEDIATE) serialises them; PostgreSQL takes an
         // advisory lock, as concurrent DDL does not wait for itself there.
-        let db = Self { conn };
+        let write_gate =
+            (conn.get_database_backend() == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let db = Self { conn, write_gate };
         let txn = db.begin_write().await?;
         if db.is_postgres() {
             txn.execute_raw(Statement::from_string(
@@ -75,7 +116,7 @@ impl Db {
             ))
             .await?;
         }
-        Migrator::up(&txn, None).await?;
+        Migrator::up(&*txn, None).await?;
         txn.commit().await?;
         Ok(db)
     }
@@ -92,15 +133,29 @@ impl Db {
 
     /// Begins a write transaction.
     ///
-    /// On SQLite it begins IMMEDIATE: a deferred transaction that reads and then
-    /// writes cannot upgrade its lock under concurrency and fails at once with
-    /// SQLITE_BUSY instead of waiting for the busy timeout.
-    pub async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+    /// On SQLite it waits for the write gate, then begins IMMEDIATE: a
+    /// deferred transaction that reads and then writes cannot upgrade its
+    /// lock under concurrency and fails at once with SQLITE_BUSY instead of
+    /// waiting for the busy timeout.
+    pub async fn begin_write(&self) -> Result<WriteTxn, StoreError> {
+        let gate = self.write_gate().await;
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(self.conn.begin_with_options(options).await?)
+        Ok(WriteTxn {
+            txn: self.conn.begin_with_options(options).await?,
+            _gate: gate,
+        })
+    }
+
+    /// Waits for this process's turn to write, for a single write statement
+    /// outside [`Db::begin_write`]; `None` (no waiting) on PostgreSQL.
+    pub async fn write_gate(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// Whether this is PostgreSQL (several replicas may share it).

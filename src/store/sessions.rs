@@ -67,12 +67,12 @@ pub async fn create(
     };
     let txn = db.begin_write().await?;
     session::Entity::insert(session::ActiveModel::from(model.clone()))
-        .exec_without_returning(&txn)
+        .exec_without_returning(&*txn)
         .await?;
     for chunk in movies.chunks(INSERT_CHUNK) {
         let rows = chunk.iter().map(|m| new_movie_row(&model.id, m, now));
         movie::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
     }
     txn.commit().await?;
@@ -118,14 +118,14 @@ pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
     // only honours when foreign keys are switched on for the connection.
     movie::Entity::delete_many()
         .filter(movie::Column::SessionId.eq(id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     event::Entity::delete_many()
         .filter(event::Column::SessionId.eq(id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     let result = session::Entity::delete_by_id(id.to_owned())
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     txn.commit().await?;
     Ok(result.rows_affected > 0)

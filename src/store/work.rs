@@ -74,15 +74,23 @@ fn unleased(now: DateTime<Utc>) -> Condition {
         .add(movie::Column::LeaseExpiresAt.lt(now))
 }
 
-/// Every pending film of every session that no live lease holds, grouped by
-/// lookup key, in upload order.
+/// Every pending film of every enriching session that no live lease holds,
+/// grouped by lookup key, in upload order.
 pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
+    // Only a session still enriching has pending rows: looking in those
+    // sessions alone keeps the finished history out of the scan.
+    let enriching = Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .and_where(session::Column::Status.eq(STATUS_ENRICHING))
+        .to_owned();
     Ok(movie::Entity::find()
         .select_only()
         .column(movie::Column::SessionId)
         .column(movie::Column::LookupKey)
         .column_as(movie::Column::Id.min(), "first_id")
         .column_as(movie::Column::Row.min(), "first_row")
+        .filter(movie::Column::SessionId.in_subquery(enriching))
         .filter(movie::Column::Status.eq(STATUS_PENDING))
         .filter(unleased(Utc::now()))
         .group_by(movie::Column::SessionId)
@@ -135,7 +143,7 @@ pub async fn claim(
 }
 
 /// Rows of any of `films`, as one `lookup_key IN (…)` per session (which
-/// the `(status, lookup_key)` index serves) rather than a long `OR`.
+/// the `(session_id, lookup_key, status)` index serves) rather than a long `OR`.
 fn of_films(films: &[(&str, &str)]) -> Condition {
     let mut per_session: Vec<(&str, Vec<&str>)> = Vec::new();
     for &(session_id, lookup_key) in films {
@@ -177,10 +185,12 @@ async fn claim_chunk(
         .to_owned();
     let tokens = movie::Entity::find()
         .filter(movie::Column::Id.in_subquery(first_rows))
+        // Re-checked once locked: PostgreSQL re-evaluates the WHERE on the
+        // newest version of a row another replica finalised meanwhile.
         .filter(movie::Column::Status.eq(STATUS_PENDING))
         .filter(unleased(now))
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .all(&txn)
+        .all(&*txn)
         .await?;
     if tokens.is_empty() {
         return Ok(tokens);
@@ -196,7 +206,7 @@ async fn claim_chunk(
         .filter(movie::Column::Status.eq(STATUS_PENDING))
         .filter(unleased(now))
         .filter(of_films(&won))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     txn.commit().await?;
     Ok(tokens
@@ -216,6 +226,7 @@ async fn claim_chunk(
 /// transaction that locks the same rows in another order, and a row skipped
 /// is renewed at the next round, well before its lease runs out.
 pub async fn renew(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
+    let _gate = db.write_gate().await;
     let result = movie::Entity::update_many()
         .col_expr(movie::Column::LeaseExpiresAt, Expr::value(lease.expiry()))
         .filter(movie::Column::Id.in_subquery(owned_unlocked(lease)))
@@ -228,6 +239,7 @@ pub async fn renew(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
 /// it did not finish are claimable at once; a row locked meanwhile keeps its
 /// lease until it expires.
 pub async fn release(db: &Db, lease: &Lease) -> Result<u64, StoreError> {
+    let _gate = db.write_gate().await;
     let result = clear_leases()
         .filter(movie::Column::Id.in_subquery(owned_unlocked(lease)))
         .exec(db.conn())
@@ -249,6 +261,7 @@ fn owned_unlocked(lease: &Lease) -> sea_orm::sea_query::SelectStatement {
 /// Clears every lease: for SQLite on start, where the one process that may
 /// hold leases on the file is this one, so any lease left is a dead one's.
 pub async fn release_all(db: &Db) -> Result<u64, StoreError> {
+    let _gate = db.write_gate().await;
     let result = clear_leases()
         .filter(movie::Column::LeaseOwner.is_not_null())
         .exec(db.conn())
@@ -318,15 +331,19 @@ pub async fn pending_rows(
     session_id: &str,
     lookup_key: &str,
 ) -> Result<Vec<movie::Model>, StoreError> {
-    Ok(movie::Entity::find()
+    let mut rows = movie::Entity::find()
         .filter(movie::Column::SessionId.eq(session_id))
         .filter(movie::Column::LookupKey.eq(lookup_key))
         .filter(movie::Column::Status.eq(STATUS_PENDING))
         .filter(unleased(Utc::now()).add(movie::Column::LeaseOwner.eq(&*lease.owner)))
-        .order_by_asc(movie::Column::Row)
         .lock_exclusive()
         .all(txn)
-        .await?)
+        .await?;
+    // Sorted here, not by `ORDER BY row`: that clause leads SQLite's planner
+    // (without statistics) to walk the whole session in row order through
+    // (session_id, row) instead of looking the film up by key.
+    rows.sort_unstable_by_key(|row| row.row);
+    Ok(rows)
 }
 
 /// Writes a final state onto pending rows of one film in one statement and
@@ -541,7 +558,7 @@ pub async fn retry_failed(db: &Db, session_id: &str) -> Result<u64, StoreError> 
         )
         .filter(movie::Column::SessionId.eq(session_id))
         .filter(movie::Column::Status.eq(STATUS_FAILED))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     let n = result.rows_affected as i32;
     if n > 0 {
@@ -571,7 +588,7 @@ pub async fn rematch(
     };
     let Some(row) = movie::Entity::find_by_id(movie_id)
         .filter(movie::Column::SessionId.eq(session_id))
-        .one(&txn)
+        .one(&*txn)
         .await?
     else {
         return Ok(None);
@@ -594,7 +611,7 @@ pub async fn rematch(
     active.lease_owner = Set(None);
     active.lease_expires_at = Set(None);
     active.updated_at = Set(Utc::now());
-    let queued = active.update(&txn).await?;
+    let queued = active.update(&*txn).await?;
     txn.commit().await?;
     Ok(Some(queued))
 }
@@ -629,7 +646,7 @@ pub async fn reconcile(db: &Db, session_id: &str) -> Result<(), StoreError> {
         .filter(movie::Column::SessionId.eq(session_id))
         .group_by(movie::Column::Status)
         .into_tuple()
-        .all(&txn)
+        .all(&*txn)
         .await?;
     let count = |status: &str| {
         counts

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::live::{
-    SseMessage, assert_dense, open_sse, read_sse, sse_until_completed, ws_until_closed,
+    SseMessage, StalledSse, assert_dense, open_sse, read_sse, sse_until_completed, ws_until_closed,
 };
 use common::{Backend, TestApp};
 use reelstream::tmdb::sim::SimConfig;
@@ -143,13 +143,13 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backe
     let session = app.upload_csv(&csv).await;
     let sid = id(&session);
 
-    let stalled = open_sse(&app, &sid, Some("0")).await; // connected, never read for now
+    let stalled = StalledSse::open(&app, &sid, "0").await; // connected, never read for now
     let reader = sse_until_completed(&app, &sid, Some("0")).await;
     assert_dense(&movie_seqs(&reader), 1, 1500);
     app.wait_completed(&sid, Duration::from_secs(10)).await;
 
     // The stalled one catches up from the log: still every event exactly once.
-    let late = read_sse(stalled, usize::MAX).await;
+    let late = stalled.finish().await;
     assert_dense(&movie_seqs(&late), 1, 1500);
     assert_eq!(late.last().unwrap().event, "completed");
     let metrics = app

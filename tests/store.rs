@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use common::Backend;
+use reelstream::store::finalize::{self, FilmOutcome, FinalState};
 use reelstream::store::sessions::{self, NewMovie};
 use reelstream::store::work::{self, Lease};
 use reelstream::store::{Db, movies};
@@ -189,21 +190,33 @@ async fn a_film_is_one_replicas_until_its_lease_expires(backend: Backend) {
         ["tmdb:2"],
         "a leased film is nobody else's work"
     );
+    let enriched = FinalState {
+        status: "enriched",
+        ..FinalState::default()
+    };
+    let outcome = [FilmOutcome {
+        session_id: &session,
+        lookup_key: "tmdb:1",
+        state: &enriched,
+    }];
     let txn = db.begin_write().await.unwrap();
     assert!(
-        work::pending_rows(&txn, &b, &session, "tmdb:1")
+        finalize::finalize_films(&txn, &b, &outcome)
             .await
             .unwrap()
             .is_empty(),
         "nor anybody else's to commit"
     );
+    let finalised = finalize::finalize_films(&txn, &a, &outcome).await.unwrap();
+    let rows = &finalised[&(session.clone(), "tmdb:1".to_owned())];
     assert_eq!(
-        work::pending_rows(&txn, &a, &session, "tmdb:1")
-            .await
-            .unwrap()
-            .len(),
-        3,
-        "all three rows are the claimer's to commit"
+        rows.iter().map(|m| m.row).collect::<Vec<_>>(),
+        [1, 2, 3],
+        "all three rows are the claimer's to commit, in row order"
+    );
+    assert!(
+        rows.iter()
+            .all(|m| m.status == "enriched" && m.lease_owner.is_none() && m.attempts == 1)
     );
     txn.rollback().await.unwrap();
     assert_eq!(work::renew(&db, &a).await.unwrap(), 3);

@@ -15,6 +15,7 @@ use crate::events::notify;
 use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
 use crate::store::entities::session;
+use crate::store::finalize::{self, FilmOutcome, FinalState};
 use crate::store::work::Lease;
 use crate::store::{Db, StoreError, work};
 
@@ -104,15 +105,25 @@ async fn commit(
             sessions.insert(id.to_owned(), found);
         }
     }
+    let states: Vec<FinalState> = batch.iter().map(|i| i.outcome.final_state()).collect();
+    let outcomes: Vec<FilmOutcome> = batch
+        .iter()
+        .zip(&states)
+        .map(|(item, state)| FilmOutcome {
+            session_id: &item.session_id,
+            lookup_key: &item.lookup_key,
+            state,
+        })
+        .collect();
+    let mut finalised = finalize::finalize_films(&txn, lease, &outcomes).await?;
     let mut events: Vec<(String, Vec<Arc<Published>>)> = Vec::new();
-    for item in batch {
+    for (item, state) in batch.iter().zip(&states) {
         let Some(session) = sessions.get_mut(&item.session_id) else {
             continue; // deleted while its lookup ran
         };
-        let state = item.outcome.final_state();
         let mut emitted = Vec::new();
-        let rows = work::pending_rows(&txn, lease, &item.session_id, &item.lookup_key).await?;
-        for movie in work::finalize_all(&txn, rows, &state).await? {
+        let key = (item.session_id.clone(), item.lookup_key.clone());
+        for movie in finalised.remove(&key).unwrap_or_default() {
             work::count_final(session, state.status);
             session.last_seq += 1;
             let event = Event::Movie(MovieEvent {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Candidate;
+use crate::store::finalize::FinalState;
 use crate::store::movies::{STATUS_ENRICHED, STATUS_FAILED, STATUS_UNMATCHED};
-use crate::store::work::FinalState;
 use crate::tmdb::types::{MovieDetails, TvDetails, image_url};
 
 /// Top-billed cast kept per film.

@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod entities;
 pub mod events;
+pub mod finalize;
 pub mod movies;
 pub mod sessions;
 pub mod stats;

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::sea_query::{Condition, Expr, LockBehavior, LockType, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use super::entities::{event, movie, session};
@@ -77,6 +77,13 @@ fn unleased(now: DateTime<Utc>) -> Condition {
 /// Every pending film of every enriching session that no live lease holds,
 /// grouped by lookup key, in upload order.
 pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
+    Ok(pending_films_query(Utc::now())
+        .into_model::<PendingFilm>()
+        .all(db.conn())
+        .await?)
+}
+
+fn pending_films_query(now: DateTime<Utc>) -> Select<movie::Entity> {
     // Only a session still enriching has pending rows: looking in those
     // sessions alone keeps the finished history out of the scan.
     let enriching = Query::select()
@@ -84,7 +91,7 @@ pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
         .from(session::Entity)
         .and_where(session::Column::Status.eq(STATUS_ENRICHING))
         .to_owned();
-    Ok(movie::Entity::find()
+    movie::Entity::find()
         .select_only()
         .column(movie::Column::SessionId)
         .column(movie::Column::LookupKey)
@@ -92,13 +99,10 @@ pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
         .column_as(movie::Column::Row.min(), "first_row")
         .filter(movie::Column::SessionId.in_subquery(enriching))
         .filter(movie::Column::Status.eq(STATUS_PENDING))
-        .filter(unleased(Utc::now()))
+        .filter(unleased(now))
         .group_by(movie::Column::SessionId)
         .group_by(movie::Column::LookupKey)
         .order_by_asc(Expr::col("first_row"))
-        .into_model::<PendingFilm>()
-        .all(db.conn())
-        .await?)
 }
 
 /// The ids of sessions with pending films, oldest first.
@@ -173,22 +177,7 @@ async fn claim_chunk(
     }
     let now = Utc::now();
     let txn = db.begin_write().await?;
-    let first_rows = Query::select()
-        .expr(movie::Column::Id.min())
-        .from(movie::Entity)
-        .cond_where(
-            Condition::all()
-                .add(movie::Column::Status.eq(STATUS_PENDING))
-                .add(of_films(films)),
-        )
-        .group_by_columns([movie::Column::SessionId, movie::Column::LookupKey])
-        .to_owned();
-    let tokens = movie::Entity::find()
-        .filter(movie::Column::Id.in_subquery(first_rows))
-        // Re-checked once locked: PostgreSQL re-evaluates the WHERE on the
-        // newest version of a row another replica finalised meanwhile.
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
-        .filter(unleased(now))
+    let tokens = claim_tokens_query(films, now)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .all(&*txn)
         .await?;
@@ -217,6 +206,27 @@ async fn claim_chunk(
             ..token
         })
         .collect())
+}
+
+/// The first pending row of each of `films` that no live lease holds: the
+/// row every claimer of the film contends on.
+fn claim_tokens_query(films: &[(&str, &str)], now: DateTime<Utc>) -> Select<movie::Entity> {
+    let first_rows = Query::select()
+        .expr(movie::Column::Id.min())
+        .from(movie::Entity)
+        .cond_where(
+            Condition::all()
+                .add(movie::Column::Status.eq(STATUS_PENDING))
+                .add(of_films(films)),
+        )
+        .group_by_columns([movie::Column::SessionId, movie::Column::LookupKey])
+        .to_owned();
+    movie::Entity::find()
+        .filter(movie::Column::Id.in_subquery(first_rows))
+        // Re-checked once locked: PostgreSQL re-evaluates the WHERE on the
+        // newest version of a row another replica finalised meanwhile.
+        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(unleased(now))
 }
 
 /// Extends every lease this replica holds; returns how many rows it holds.
@@ -280,183 +290,6 @@ fn clear_leases() -> sea_orm::UpdateMany<movie::Entity> {
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(movie::Column::Status.eq(STATUS_PENDING))
-}
-
-/// A movie's final state, as the engine decided it.
-#[derive(Clone, Debug, Default)]
-pub struct FinalState {
-    /// `enriched`, `unmatched` or `failed`.
-    pub status: &'static str,
-    /// Set when matched; otherwise the row keeps the id it had.
-    pub tmdb_id: Option<i64>,
-    /// Set when TMDB knows it; otherwise the row keeps the id it had.
-    pub imdb_id: Option<String>,
-    /// `movie` or `tv`.
-    pub media_type: Option<String>,
-    /// TMDB title.
-    pub matched_title: Option<String>,
-    /// Original-language title.
-    pub original_title: Option<String>,
-    /// Primary release date.
-    pub release_date: Option<String>,
-    /// Minutes.
-    pub runtime: Option<i32>,
-    /// JSON array of names.
-    pub genres: Option<String>,
-    /// JSON array of names.
-    pub directors: Option<String>,
-    /// JSON array of names.
-    pub cast: Option<String>,
-    /// JSON array of ISO codes.
-    pub countries: Option<String>,
-    /// ISO 639-1.
-    pub original_language: Option<String>,
-    /// Poster URL.
-    pub poster_url: Option<String>,
-    /// TMDB vote average.
-    pub vote_average: Option<f64>,
-    /// Matcher confidence.
-    pub match_confidence: Option<f64>,
-    /// JSON array of candidates, when unmatched.
-    pub candidates: Option<String>,
-    /// Failure reason.
-    pub error: Option<String>,
-}
-
-/// The pending rows of one film of a session that this replica may finalise
-/// (its own lease, or none that is alive), locked, in the transaction.
-pub async fn pending_rows(
-    txn: &DatabaseTransaction,
-    lease: &Lease,
-    session_id: &str,
-    lookup_key: &str,
-) -> Result<Vec<movie::Model>, StoreError> {
-    let mut rows = movie::Entity::find()
-        .filter(movie::Column::SessionId.eq(session_id))
-        .filter(movie::Column::LookupKey.eq(lookup_key))
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
-        .filter(unleased(Utc::now()).add(movie::Column::LeaseOwner.eq(&*lease.owner)))
-        .lock_exclusive()
-        .all(txn)
-        .await?;
-    // Sorted here, not by `ORDER BY row`: that clause leads SQLite's planner
-    // (without statistics) to walk the whole session in row order through
-    // (session_id, row) instead of looking the film up by key.
-    rows.sort_unstable_by_key(|row| row.row);
-    Ok(rows)
-}
-
-/// Writes a final state onto pending rows of one film in one statement and
-/// returns the rows as committed.
-pub async fn finalize_all(
-    txn: &DatabaseTransaction,
-    rows: Vec<movie::Model>,
-    state: &FinalState,
-) -> Result<Vec<movie::Model>, StoreError> {
-    if rows.is_empty() {
-        return Ok(rows);
-    }
-    let now = Utc::now();
-    let mut update = movie::Entity::update_many()
-        .col_expr(movie::Column::Status, Expr::value(state.status))
-        .col_expr(
-            movie::Column::MediaType,
-            Expr::value(state.media_type.clone()),
-        )
-        .col_expr(
-            movie::Column::MatchedTitle,
-            Expr::value(state.matched_title.clone()),
-        )
-        .col_expr(
-            movie::Column::OriginalTitle,
-            Expr::value(state.original_title.clone()),
-        )
-        .col_expr(
-            movie::Column::ReleaseDate,
-            Expr::value(state.release_date.clone()),
-        )
-        .col_expr(movie::Column::Runtime, Expr::value(state.runtime))
-        .col_expr(movie::Column::Genres, Expr::value(state.genres.clone()))
-        .col_expr(
-            movie::Column::Directors,
-            Expr::value(state.directors.clone()),
-        )
-        .col_expr(movie::Column::Cast, Expr::value(state.cast.clone()))
-        .col_expr(
-            movie::Column::Countries,
-            Expr::value(state.countries.clone()),
-        )
-        .col_expr(
-            movie::Column::OriginalLanguage,
-            Expr::value(state.original_language.clone()),
-        )
-        .col_expr(
-            movie::Column::PosterUrl,
-            Expr::value(state.poster_url.clone()),
-        )
-        .col_expr(movie::Column::VoteAverage, Expr::value(state.vote_average))
-        .col_expr(
-            movie::Column::MatchConfidence,
-            Expr::value(state.match_confidence),
-        )
-        .col_expr(
-            movie::Column::Candidates,
-            Expr::value(state.candidates.clone()),
-        )
-        .col_expr(movie::Column::Error, Expr::value(state.error.clone()))
-        .col_expr(
-            movie::Column::Attempts,
-            Expr::col(movie::Column::Attempts).add(1),
-        )
-        .col_expr(
-            movie::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            movie::Column::LeaseExpiresAt,
-            Expr::value(Option::<chrono::DateTime<Utc>>::None),
-        )
-        .col_expr(movie::Column::UpdatedAt, Expr::value(now))
-        .filter(movie::Column::Id.is_in(rows.iter().map(|r| r.id)))
-        .filter(movie::Column::Status.eq(STATUS_PENDING));
-    if let Some(tmdb_id) = state.tmdb_id {
-        update = update.col_expr(movie::Column::TmdbId, Expr::value(tmdb_id));
-    }
-    if let Some(imdb_id) = &state.imdb_id {
-        update = update.col_expr(movie::Column::ImdbId, Expr::value(imdb_id.clone()));
-    }
-    update.exec(txn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| applied(row, state, now))
-        .collect())
-}
-
-/// A row as [`finalize_all`] leaves it.
-fn applied(mut row: movie::Model, state: &FinalState, now: chrono::DateTime<Utc>) -> movie::Model {
-    row.status = state.status.to_owned();
-    row.tmdb_id = state.tmdb_id.or(row.tmdb_id);
-    row.imdb_id = state.imdb_id.clone().or(row.imdb_id);
-    row.media_type = state.media_type.clone();
-    row.matched_title = state.matched_title.clone();
-    row.original_title = state.original_title.clone();
-    row.release_date = state.release_date.clone();
-    row.runtime = state.runtime;
-    row.genres = state.genres.clone();
-    row.directors = state.directors.clone();
-    row.cast = state.cast.clone();
-    row.countries = state.countries.clone();
-    row.original_language = state.original_language.clone();
-    row.poster_url = state.poster_url.clone();
-    row.vote_average = state.vote_average;
-    row.match_confidence = state.match_confidence;
-    row.candidates = state.candidates.clone();
-    row.error = state.error.clone();
-    row.attempts += 1;
-    row.lease_owner = None;
-    row.lease_expires_at = None;
-    row.updated_at = now;
-    row
 }
 
 /// Reads a session inside a write transaction, locking its row (`FOR
@@ -666,3 +499,6 @@ pub async fn reconcile(db: &Db, session_id: &str) -> Result<(), StoreError> {
     txn.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod plans;

@@ -39,17 +39,7 @@ pub async fn open_sse(
 /// Reads SSE messages until `completed` (or `limit` messages, or the stream ends).
 pub async fn read_sse(response: reqwest::Response, limit: usize) -> Vec<SseMessage> {
     assert_eq!(response.status(), 200);
-    read_events(response.bytes_stream(), limit).await
-}
-
-/// Parses SSE messages off a byte stream, as [`read_sse`] does.
-async fn read_events<S, B, E>(bytes: S, limit: usize) -> Vec<SseMessage>
-where
-    S: futures_util::Stream<Item = Result<B, E>> + Unpin,
-    B: AsRef<[u8]>,
-    E: std::fmt::Debug,
-{
-    let mut stream = bytes.eventsource();
+    let mut stream = response.bytes_stream().eventsource();
     let mut messages = Vec::new();
     while messages.len() < limit {
         let next = tokio::time::timeout(Duration::from_secs(60), stream.next())
@@ -69,56 +59,6 @@ where
         }
     }
     messages
-}
-
-/// An SSE subscriber that connected and then stopped reading, with a tiny
-/// receive buffer: the server can push it only a few KiB before its writes
-/// stall, whatever the machine's TCP buffer tuning (through reqwest, the
-/// kernel's autotuned buffers could absorb a whole test's events).
-pub struct StalledSse(tokio::net::TcpStream);
-
-impl StalledSse {
-    /// Subscribes to a session's events from `last_event_id`, reading nothing.
-    pub async fn open(app: &TestApp, session_id: &str, last_event_id: &str) -> Self {
-        use tokio::io::AsyncWriteExt;
-        let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        // Before connecting, so that the advertised window stays small.
-        socket.set_recv_buffer_size(4096).unwrap();
-        let mut stream = socket.connect(app.server.addr).await.unwrap();
-        // HTTP/1.0: the body ends when the server closes, with no chunking.
-        let request = format!(
-            "GET /api/session/{session_id}/events HTTP/1.0\r\n\
-             Accept: text/event-stream\r\nLast-Event-ID: {last_event_id}\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await.unwrap();
-        Self(stream)
-    }
-
-    /// Reads everything the server sends until it closes the stream.
-    pub async fn finish(mut self) -> Vec<SseMessage> {
-        use tokio::io::AsyncReadExt;
-        let mut raw = Vec::new();
-        tokio::time::timeout(Duration::from_secs(60), self.0.read_to_end(&mut raw))
-            .await
-            .expect("the stream ends within 60 s")
-            .unwrap();
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("a complete response head");
-        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        assert!(
-            head.starts_with("http/1.0 200") || head.starts_with("http/1.1 200"),
-            "{head}"
-        );
-        assert!(!head.contains("transfer-encoding"), "{head}");
-        let body = raw[split + 4..].to_vec();
-        read_events(
-            futures_util::stream::iter([Ok::<_, std::io::Error>(body)]),
-            usize::MAX,
-        )
-        .await
-    }
 }
 
 /// All SSE messages of a session until `completed`.

@@ -57,10 +57,12 @@ async fn the_file_is_created_and_migrations_are_idempotent() {
         .expect("a second start migrates nothing and succeeds");
 }
 
-/// Many transactions that each read a counter and write it back: under
-/// deferred transactions some fail at once with SQLITE_BUSY (the read lock
-/// cannot be upgraded); begun IMMEDIATE they queue and every increment lands.
-/// On PostgreSQL the read locks the row (`FOR UPDATE`, as every writer of a
+/// Many transactions that each read a counter and write it back, through
+/// four handles (four pools, as four processes on one file would have):
+/// under deferred transactions some fail at once with SQLITE_BUSY (the read
+/// lock cannot be upgraded); begun IMMEDIATE they queue and every increment
+/// lands. (Within one handle the write gate alone would queue them.) On
+/// PostgreSQL the read locks the row (`FOR UPDATE`, as every writer of a
 /// session row does), and the increments queue just the same.
 async fn concurrent_read_then_write_transactions_all_commit(backend: Backend) {
     let test_db = backend.create_db().await;
@@ -87,9 +89,13 @@ async fn concurrent_read_then_write_transactions_all_commit(backend: Backend) {
         ))
         .await
         .unwrap();
+    let mut handles = vec![db.clone()];
+    for _ in 1..4 {
+        handles.push(Db::connect(&test_db.url).await.expect("connect"));
+    }
     let tasks: Vec<_> = (0..40)
-        .map(|_| {
-            let db = db.clone();
+        .map(|i| {
+            let db = handles[i % handles.len()].clone();
             tokio::spawn(async move {
                 let txn = db.begin_write().await?;
                 let row = txn

@@ -32,7 +32,7 @@ pub struct Finished {
 /// Most outcomes committed in one transaction.
 const BATCH: usize = 128;
 
-/// Runs the committer until cancelled and every queued outcome is handled.
+/// Runs the committer until cancelled, then commits what is already queued.
 pub async fn run(
     db: Db,
     hub: Hub,
@@ -43,43 +43,69 @@ pub async fn run(
     loop {
         let first = tokio::select! {
             item = rx.recv() => match item { Some(item) => item, None => return },
-            _ = cancel.cancelled() => return,
+            _ = cancel.cancelled() => break,
         };
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(item) => batch.push(item),
-                Err(_) => break,
-            }
-        }
+        let batch = next_batch(first, &mut rx);
         let mut delay = Duration::from_millis(50);
         let started = std::time::Instant::now();
         let published = loop {
             match commit(&db, &lease, &batch).await {
-                Ok(published) => break published,
+                Ok(published) => break Some(published),
                 Err(err) => {
                     // Never drop an outcome: the rows stay pending until this succeeds.
                     tracing::error!(error = %err, "commit failed; retrying");
                     tokio::select! {
                         _ = tokio::time::sleep(delay) => {}
-                        _ = cancel.cancelled() => return,
+                        _ = cancel.cancelled() => break None,
                     }
                     delay = (delay * 2).min(Duration::from_secs(5));
                 }
             }
         };
+        let Some(published) = published else { break };
         tracing::debug!(
             films = batch.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "committed"
         );
-        // On PostgreSQL every replica's hub, this one's included, gets the
-        // events through NOTIFY and the log (events::notify): publishing them
-        // here as well would deliver them twice.
-        if !db.is_postgres() {
-            for (session_id, events) in published {
-                hub.publish(&session_id, events);
+        publish(&db, &hub, published);
+    }
+    // Stopping. Lookups that already finished cost their TMDB calls: commit
+    // them rather than look them up again after the restart. One attempt
+    // each; whatever fails stays pending, its lease released by the engine.
+    rx.close();
+    while let Some(first) = rx.recv().await {
+        let batch = next_batch(first, &mut rx);
+        match commit(&db, &lease, &batch).await {
+            Ok(published) => publish(&db, &hub, published),
+            Err(err) => {
+                tracing::warn!(error = %err, films = batch.len(), "not committed on shutdown; left pending");
+                return;
             }
+        }
+    }
+}
+
+/// `first` and whatever else is queued, up to a batch.
+fn next_batch(first: Finished, rx: &mut mpsc::Receiver<Finished>) -> Vec<Finished> {
+    let mut batch = vec![first];
+    while batch.len() < BATCH {
+        match rx.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(_) => break,
+        }
+    }
+    batch
+}
+
+/// Hands committed events to this replica's live subscribers.
+fn publish(db: &Db, hub: &Hub, published: Vec<(String, Vec<Arc<Published>>)>) {
+    // On PostgreSQL every replica's hub, this one's included, gets the
+    // events through NOTIFY and the log (events::notify): publishing them
+    // here as well would deliver them twice.
+    if !db.is_postgres() {
+        for (session_id, events) in published {
+            hub.publish(&session_id, events);
         }
     }
 }

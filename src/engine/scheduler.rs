@@ -198,6 +198,9 @@ impl Scheduler {
             // The slot frees once the outcome is queued, not committed: the
             // next lookups overlap this commit (the committer batches them),
             // and the film's lease keeps it from being claimed again meanwhile.
+            // (Only an unleased row joining the film — a manual fix to the
+            // same key — could be claimed and looked up again; the commit
+            // that lands first finalises it, and the other finds nothing.)
             let _ = commits.send(finished).await;
             key
         }

@@ -56,7 +56,10 @@ pub struct Db {
 
 /// A write transaction (holding the write gate on SQLite until it ends).
 pub struct WriteTxn {
-    // Declared first, so that it ends before the gate opens.
+    // Declared first, so that it is dropped before the gate opens. Committed
+    // or rolled back explicitly, it has ended by then; merely dropped (an
+    // early return), its rollback is queued on the connection, and the next
+    // writer's BEGIN waits for it at SQLite's lock.
     txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
 }

@@ -217,16 +217,24 @@ async fn stats_are_readable_while_enriching_and_of_an_empty_library(backend: Bac
     app.wait_completed(id, LONG).await;
 }
 
-async fn export_csv_holds_every_row_with_its_fields(backend: Backend) {
-    let app = TestApp::spawn_on(&backend).await;
-    let id = completed_upload(&app, SMALL_LIBRARY).await;
+/// `GET /api/session/{id}/export{query}`, checked to be a 200 of `content_type`.
+async fn export(app: &TestApp, id: &str, query: &str, content_type: &str) -> reqwest::Response {
     let response = app
         .client
-        .get(app.url(&format!("/api/session/{id}/export?format=csv")))
+        .get(app.url(&format!("/api/session/{id}/export{query}")))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+    let actual = response.headers()["content-type"].to_str().unwrap();
+    assert!(actual.starts_with(content_type), "{actual}");
+    response
+}
+
+async fn export_csv_holds_every_row_with_its_fields(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let id = completed_upload(&app, SMALL_LIBRARY).await;
+    let response = export(&app, &id, "?format=csv", "text/csv").await;
     let header = |name: &str| {
         response
             .headers()
@@ -235,7 +243,6 @@ async fn export_csv_holds_every_row_with_its_fields(backend: Backend) {
             .unwrap_or_default()
             .to_owned()
     };
-    assert!(header("content-type").starts_with("text/csv"));
     assert_eq!(
         header("content-disposition"),
         format!("attachment; filename=reelstream-{id}.csv")
@@ -280,37 +287,13 @@ async fn export_csv_holds_every_row_with_its_fields(backend: Backend) {
     assert_eq!(&rows[5][col("tmdb_id")], "");
 
     // Without a format the export is CSV.
-    let response = app
-        .client
-        .get(app.url(&format!("/api/session/{id}/export")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
+    export(&app, &id, "", "text/csv").await;
 }
 
 async fn export_json_holds_every_row_as_the_api_shows_it(backend: Backend) {
     let app = TestApp::spawn_on(&backend).await;
     let id = completed_upload(&app, SMALL_LIBRARY).await;
-    let response = app
-        .client
-        .get(app.url(&format!("/api/session/{id}/export?format=json")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json")
-    );
+    let response = export(&app, &id, "?format=json", "application/json").await;
     assert_eq!(
         response.headers()["content-disposition"],
         format!("attachment; filename=reelstream-{id}.json").as_str()
@@ -340,12 +323,8 @@ async fn csv_export_neutralises_formula_cells(backend: Backend) {
         "title,year\n\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",2020\n@SUM(A1),2021\n",
     )
     .await;
-    let body = app
-        .client
-        .get(app.url(&format!("/api/session/{id}/export?format=csv")))
-        .send()
+    let body = export(&app, &id, "?format=csv", "text/csv")
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();

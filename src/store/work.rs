@@ -280,7 +280,12 @@ pub async fn release_all(db: &Db) -> Result<u64, StoreError> {
 }
 
 fn clear_leases() -> sea_orm::UpdateMany<movie::Entity> {
-    movie::Entity::update_many()
+    unleasing(movie::Entity::update_many()).filter(movie::Column::Status.eq(STATUS_PENDING))
+}
+
+/// `update`, also clearing the rows' lease.
+fn unleasing(update: sea_orm::UpdateMany<movie::Entity>) -> sea_orm::UpdateMany<movie::Entity> {
+    update
         .col_expr(
             movie::Column::LeaseOwner,
             Expr::value(Option::<String>::None),
@@ -289,7 +294,6 @@ fn clear_leases() -> sea_orm::UpdateMany<movie::Entity> {
             movie::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
 }
 
 /// Reads a session inside a write transaction, locking its row (`FOR
@@ -378,17 +382,9 @@ pub async fn retry_failed(db: &Db, session_id: &str) -> Result<u64, StoreError> 
     let Some(mut session) = session_in(&txn, session_id).await? else {
         return Ok(0);
     };
-    let result = movie::Entity::update_many()
+    let result = unleasing(movie::Entity::update_many())
         .col_expr(movie::Column::Status, Expr::value(STATUS_PENDING))
         .col_expr(movie::Column::Error, Expr::value(Option::<String>::None))
-        .col_expr(
-            movie::Column::LeaseOwner,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            movie::Column::LeaseExpiresAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
         .filter(movie::Column::SessionId.eq(session_id))
         .filter(movie::Column::Status.eq(STATUS_FAILED))
         .exec(&*txn)

@@ -64,9 +64,7 @@ async fn run(cmd: &mut Command) -> Ran {
 }
 
 fn fixture_path(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path)
+    common::repo_root().join("tests/fixtures").join(path)
 }
 
 /// Copies a fixture into `dir`, where the default output lands beside it.

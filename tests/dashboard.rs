@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -100,7 +100,7 @@ async fn browser_tests_pass_in_headless_chromium() {
     })
     .await;
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &common::repo_root();
     let started = Instant::now();
     let mut command = tokio::process::Command::new(&prerequisites.node);
     command
@@ -155,7 +155,7 @@ impl Prerequisites {
     }
 
     fn check() -> Result<Self, String> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = &common::repo_root();
         let node =
             PathBuf::from(std::env::var_os("REELSTREAM_NODE").unwrap_or_else(|| "node".into()));
         let version = std::process::Command::new(&node)

@@ -16,7 +16,7 @@ async fn committed_spec_matches_the_served_spec() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let served = response.text().await.unwrap();
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
+    let committed = std::fs::read_to_string(common::repo_root().join("openapi.yaml"))
         .expect("openapi.yaml at the repository root");
     assert!(
         served == committed,

@@ -32,7 +32,7 @@ pub enum ApiTags {
     Library,
 }
 
-/// The dashboard, embedded so the binary serves it from anywhere.
+/// The dashboard, embedded in every build, debug ones too, so a binary serves it from anywhere.
 #[derive(rust_embed::RustEmbed)]
 #[folder = "static/"]
 struct Dashboard;

@@ -364,12 +364,20 @@ function keepTyping(from, to) {
   }
 }
 
-/** Puts `children` into `parent` in order, moving only what is out of place. */
+/**
+ * Puts `children` into `parent` in order, moving only what is out of place.
+ * What leaves goes first, so a card that merely follows a replaced one stays
+ * put; moving a node blurs it, and someone may be typing in it. Focus that a
+ * move still takes is given back.
+ */
 function reconcile(parent, children) {
+  const focused = parent.contains(document.activeElement) ? document.activeElement : null;
+  const keep = new Set(children);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
   children.forEach((child, index) => {
     if (parent.children[index] !== child) parent.insertBefore(child, parent.children[index] || null);
   });
-  while (parent.children.length > children.length) parent.lastElementChild.remove();
+  if (focused?.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
 
 function poster(movie) {

@@ -158,10 +158,19 @@ pub fn test_config(
     config
 }
 
+/// The repository's root, as cargo reports it when it runs the test: a
+/// compiled-in path would go stale when the checkout moves and the build
+/// cache is reused.
+pub fn repo_root() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .into()
+}
+
 /// Reads a file from `tests/fixtures/`.
 pub fn fixture(path: &str) -> Vec<u8> {
-    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&full).unwrap_or_else(|e| panic!("reading {full}: {e}"))
+    let full = repo_root().join("tests/fixtures").join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("reading {}: {e}", full.display()))
 }
 
 /// Asserts a response is problem+json with `status`, and returns its body.

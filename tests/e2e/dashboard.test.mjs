@@ -332,10 +332,16 @@ describe('the dashboard', () => {
     await lantern.getByRole('button', { name: 'Fix match' }).click();
     await lantern.locator('.fix-message', { hasText: /no movie with id 999999999/ }).waitFor();
 
-    // Pick a candidate with a click, and type an id for the other (submitted with Enter).
-    await dune.locator('button.candidate', { hasText: '1984' }).click();
-    await lantern.getByLabel('TMDB id').fill('550');
-    await lantern.getByLabel('TMDB id').press('Enter');
+    // Someone types an id for the other while the candidate picked for Dune
+    // lands and its card is redrawn: the field keeps the focus and the text,
+    // and Enter submits it.
+    const lanternId = lantern.getByLabel('TMDB id');
+    await lanternId.fill('550');
+    await dune.locator('button.candidate', { hasText: '1984' }).evaluate((button) => button.click());
+    await dune.locator('button.candidate').first().waitFor({ state: 'detached' });
+    assert.ok(await lanternId.evaluate((input) => input === document.activeElement), 'the TMDB id field keeps the focus');
+    assert.equal(await lanternId.inputValue(), '550');
+    await page.keyboard.press('Enter');
 
     await waitCount(page, 'unmatched', 0);
     await waitCompleted(page);

@@ -14,7 +14,10 @@ fn dir() -> PathBuf {
     let here = if here.is_absolute() {
         here.to_owned()
     } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(here)
+        // Cargo's run-time value, not the compiled-in one, which goes stale
+        // when the checkout moves and the build cache is reused.
+        let root = std::env::var_os("CARGO_MANIFEST_DIR");
+        Path::new(&root.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())).join(here)
     };
     // src/import/tests/fixtures.rs → the crate root is four levels up.
     let root = here.ancestors().nth(4).expect("the crate root");

@@ -291,6 +291,77 @@ async fn concurrent_claims_give_each_film_to_one_replica(backend: Backend) {
     assert!(work::pending_films(&db).await.unwrap().is_empty());
 }
 
+/// PostgreSQL: a claim never waits for a row lock. Here the film's lease has
+/// lapsed while its old claimer's committer holds one of its rows, about to
+/// finalise the others: a claim that waited for that row (holding the film's
+/// first row) would close a deadlock with it.
+async fn a_claim_skips_rows_a_lapsed_claimers_committer_holds(backend: Backend) {
+    let test_db = backend.create_db().await;
+    let db = Db::connect(&test_db.url).await.unwrap();
+    let session = session_of(&db, 1, 3).await;
+    let film = (session.as_str(), "tmdb:1");
+    let lapsed = lease(0);
+    assert_eq!(work::claim(&db, &lapsed, &[film]).await.unwrap().len(), 1);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+
+    let committer = db.begin_write().await.unwrap();
+    let row_id =
+        |row: i32| format!("SELECT id FROM movies WHERE session_id = '{session}' AND row = {row}");
+    let lock = format!("{} FOR UPDATE", row_id(2));
+    committer
+        .execute_raw(Statement::from_string(db.backend(), lock))
+        .await
+        .unwrap();
+
+    let taker = lease(60);
+    let taken = tokio::time::timeout(Duration::from_secs(10), work::claim(&db, &taker, &[film]))
+        .await
+        .expect("the claim waits for no lock")
+        .unwrap();
+    assert_eq!(taken.iter().map(|m| m.row).collect::<Vec<_>>(), [1]);
+
+    // The committer goes on to the film's first row: nobody holds it now.
+    let finalise_first = format!(
+        "UPDATE movies SET lease_owner = NULL WHERE id IN ({}) AND lease_owner = '{}'",
+        row_id(1),
+        lapsed.owner
+    );
+    let touched = tokio::time::timeout(
+        Duration::from_secs(10),
+        committer.execute_raw(Statement::from_string(db.backend(), finalise_first)),
+    )
+    .await
+    .expect("no deadlock")
+    .unwrap();
+    assert_eq!(
+        touched.rows_affected(),
+        0,
+        "the first row is the taker's now"
+    );
+    committer.rollback().await.unwrap();
+
+    let owners: Vec<Option<String>> = movies::page(&db, &session, None, 0, 10)
+        .await
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|m| m.lease_owner)
+        .collect();
+    let (taker, lapsed) = (
+        Some(taker.owner.to_string()),
+        Some(lapsed.owner.to_string()),
+    );
+    assert_eq!(
+        owners,
+        [taker.clone(), lapsed, taker],
+        "the row the committer held stays with its lapsed lease, claimable again"
+    );
+}
+
+on_postgres! {
+    a_claim_skips_rows_a_lapsed_claimers_committer_holds,
+}
+
 on_both_backends! {
     concurrent_read_then_write_transactions_all_commit,
     migrations_run_once_when_replicas_start_together,

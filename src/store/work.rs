@@ -189,12 +189,25 @@ async fn claim_chunk(
         .map(|t| (t.session_id.as_str(), t.lookup_key.as_str()))
         .collect();
     let expires = lease.expiry();
+    // The films' other rows are skipped too when locked: the claim then never
+    // waits for a lock, so it cannot close a deadlock with a replica whose
+    // lease lapsed while its committer is finalising those rows (which it
+    // still may, and a row it leaves pending is claimable again).
+    let free_rows = Query::select()
+        .column(movie::Column::Id)
+        .from(movie::Entity)
+        .cond_where(
+            Condition::all()
+                .add(movie::Column::Status.eq(STATUS_PENDING))
+                .add(unleased(now))
+                .add(of_films(&won)),
+        )
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .to_owned();
     movie::Entity::update_many()
         .col_expr(movie::Column::LeaseOwner, Expr::value(&*lease.owner))
         .col_expr(movie::Column::LeaseExpiresAt, Expr::value(expires))
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
-        .filter(unleased(now))
-        .filter(of_films(&won))
+        .filter(movie::Column::Id.in_subquery(free_rows))
         .exec(&*txn)
         .await?;
     txn.commit().await?;

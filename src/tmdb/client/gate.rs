@@ -59,7 +59,15 @@ impl Gate {
     /// been read.
     pub async fn admit(&self, priority: Priority) -> SemaphorePermit<'_> {
         let key = (priority, self.arrivals.fetch_add(1, Ordering::Relaxed));
-        self.lock_waiting().insert(key);
+        let first = {
+            let mut waiting = self.lock_waiting();
+            waiting.insert(key);
+            waiting.first() == Some(&key)
+        };
+        if first {
+            // Whoever was first is sleeping towards the next cell: it must look again.
+            self.turn.notify_waiters();
+        }
         {
             // Leaves the queue however this ends (a cancelled caller must not block it).
             let _leave = Leave { gate: self, key };
@@ -67,19 +75,30 @@ impl Gate {
                 let turn = self.turn.notified();
                 tokio::pin!(turn);
                 turn.as_mut().enable();
-                if self.lock_waiting().first() == Some(&key) {
-                    break;
+                if self.lock_waiting().first() != Some(&key) {
+                    turn.await;
+                    continue;
                 }
-                turn.await;
-            }
-            loop {
+                // The cell is taken only once it is due, never reserved while
+                // waiting for it: a call of higher priority arriving meanwhile
+                // becomes first and wakes this one, whose wait is dropped
+                // (`until_ready` takes a cell only when one is free).
                 if let Some(until) = self.paused_until() {
-                    tokio::time::sleep_until(until).await;
+                    tokio::select! {
+                        () = tokio::time::sleep_until(until) => {}
+                        () = turn => {}
+                    }
+                    continue;
                 }
-                self.limiter.until_ready().await;
-                // A 429 may have paused everyone while this caller waited for its cell.
-                if self.paused_until().is_none() {
-                    break;
+                tokio::select! {
+                    () = self.limiter.until_ready() => {
+                        // A 429 may have paused everyone meanwhile: then wait
+                        // it out and take a fresh cell after it.
+                        if self.paused_until().is_none() {
+                            break;
+                        }
+                    }
+                    () = turn => {}
                 }
             }
         }
@@ -151,18 +170,21 @@ mod tests {
     #[tokio::test]
     async fn finishing_calls_overtake_queued_starts() {
         use std::sync::Arc;
-        let gate = Arc::new(Gate::new(NonZeroU32::new(20).unwrap(), 16));
+        // 10/s: the next cell is 100 ms away, far more than any scheduling delay.
+        let gate = Arc::new(Gate::new(NonZeroU32::new(10).unwrap(), 16));
         drop(gate.admit(Priority::Start).await); // spend the first cell
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
-        for i in 0..6 {
+        for i in 0..4 {
             let (gate, order) = (gate.clone(), order.clone());
             tasks.push(tokio::spawn(async move {
                 drop(gate.admit(Priority::Start).await);
                 order.lock().unwrap().push(format!("start{i}"));
             }));
-            tokio::task::yield_now().await;
         }
+        // The first start is now waiting for the next cell; a finishing call
+        // arriving meanwhile takes that cell from it.
+        tokio::time::sleep(Duration::from_millis(20)).await;
         let (g, o) = (gate.clone(), order.clone());
         tasks.push(tokio::spawn(async move {
             drop(g.admit(Priority::Finish).await);
@@ -172,7 +194,10 @@ mod tests {
             task.await.unwrap();
         }
         let order = order.lock().unwrap();
-        let finish_at = order.iter().position(|s| s == "finish").unwrap();
-        assert!(finish_at <= 1, "the finishing call went early: {order:?}");
+        assert_eq!(
+            order[0], "finish",
+            "the finishing call goes first: {order:?}"
+        );
+        assert_eq!(order[1..], ["start0", "start1", "start2", "start3"]);
     }
 }

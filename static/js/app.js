@@ -206,6 +206,9 @@ function showSessionError(err) {
 
 function startLive(from) {
   stopLive();
+  // A film load the old stream started may have read films before a fix the
+  // new stream is about to report: its answer must not land.
+  state.reloadToken += 1;
   const id = state.id;
   const live = new LiveSession(id, {
     onTransport: renderTransport,
@@ -262,7 +265,7 @@ async function reloadMovies(snapshotSeq) {
     for (const m of fresh) state.movieSeq.set(m.id, snapshotSeq);
     library.upsert(fresh);
   } catch (err) {
-    if (err?.status === 404) showSessionError(err);
+    if (err?.status === 404 && token === state.reloadToken && id === state.id) showSessionError(err);
   }
 }
 
@@ -375,13 +378,16 @@ function renderTransport(name, liveState) {
 // ---- Actions -------------------------------------------------------------------------
 
 async function fixMovie(movie, tmdbId, mediaType) {
+  const seen = state.movieSeq.get(movie.id) ?? -1;
   const queued = await api.fixMovie(state.id, movie.id, tmdbId, mediaType);
-  // The answer is the film queued again; its `movie` event follows.
-  state.movieSeq.set(queued.id, state.live?.lastSeq ?? 0);
+  // The answer is the film queued again; its `movie` event follows, unless it
+  // already came while the answer was on its way: then the answer is older.
+  const overtaken = (state.movieSeq.get(movie.id) ?? -1) > seen;
+  if (!overtaken) state.movieSeq.set(queued.id, state.live?.lastSeq ?? 0);
   const session = await api.getSession(state.id).catch(() => null);
   if (session) updateSession(session);
   resubscribe();
-  return queued;
+  return overtaken ? null : queued;
 }
 
 async function retryFailed() {
@@ -426,7 +432,8 @@ async function refreshStats(now = false) {
     state.stats.timer = null;
   }
   if (state.stats.inFlight) {
-    state.stats.again = true;
+    // The one in flight may predate what asked for this one.
+    state.stats.again = now ? 'now' : state.stats.again || 'later';
     return;
   }
   const id = state.id;
@@ -438,10 +445,10 @@ async function refreshStats(now = false) {
     console.warn('reelstream: statistics unavailable', err);
   } finally {
     state.stats.inFlight = false;
-    if (state.stats.again) {
-      state.stats.again = false;
-      scheduleStats();
-    }
+    const again = state.stats.again;
+    state.stats.again = false;
+    if (again === 'now') refreshStats(true);
+    else if (again) scheduleStats();
   }
 }
 

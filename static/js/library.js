@@ -29,8 +29,9 @@ const SORTS = {
 export class Library {
   /**
    * @param {object} options
-   * @param {(movie: object, tmdbId: number, mediaType: string) => Promise<object>} options.onFix
-   *   fixes a match and answers the movie as queued again
+   * @param {(movie: object, tmdbId: number, mediaType: string) => Promise<object|null>} options.onFix
+   *   fixes a match and answers the movie as queued again, or null when the
+   *   film's newer state has already arrived
    */
   constructor({ onFix }) {
     this.onFix = onFix;
@@ -274,9 +275,12 @@ export class Library {
       message.textContent = 'Matching…';
       try {
         const queued = await this.onFix(movie, tmdbId, mediaType);
-        // The card stays, saying so, until the film's new state arrives.
-        this.fixing.set(id, `Matching “${movie.title}” to TMDB ${mediaType === 'tv' ? 'series' : 'film'} ${tmdbId}…`);
-        this.upsert([queued]);
+        // The card stays, saying so, until the film's new state arrives
+        // (none is returned when that state came first).
+        if (queued) {
+          this.fixing.set(id, `Matching “${movie.title}” to TMDB ${mediaType === 'tv' ? 'series' : 'film'} ${tmdbId}…`);
+          this.upsert([queued]);
+        }
       } catch (err) {
         controls.forEach((c) => (c.disabled = false));
         message.dataset.kind = 'error';

@@ -257,6 +257,8 @@ export class LiveSession {
           return;
         }
       } catch (err) {
+        // A request of a stopped session answers for nothing on the page.
+        if (this.stopped) return;
         if (err?.status === 404) {
           this.handlers.onGone?.(err);
           this.stop();

@@ -240,10 +240,12 @@ describe('the dashboard', () => {
     assert.equal(await rowOf(page, 'The Lantern Keeper of Vellmar').getAttribute('data-status'), 'unmatched');
     await page.getByLabel('Filter films').fill('');
 
-    // Charts: genres, decades, directors, countries and runtime, drawn from the statistics.
+    // Charts: genres, decades, directors, countries and runtime, drawn from the
+    // statistics, which are fetched again once the session completes.
+    await waitFor(page, () => /TOP GENRE\s+Drama/i.test(document.getElementById('stat-tiles')?.innerText ?? ''),
+      null, 'waiting for the final statistics');
     for (const chart of ['genres', 'decades', 'directors', 'countries', 'runtime']) {
-      const bars = page.locator(`#chart-${chart} svg rect.bar`);
-      assert.ok((await bars.count()) > 0, `${chart} chart has bars`);
+      await page.locator(`#chart-${chart} svg rect.bar`).first().waitFor({ state: 'attached' });
     }
     assert.match(await page.locator('#chart-genres svg').getAttribute('aria-label'), /^Genres: Drama \d+/);
     assert.match(await page.locator('#chart-countries svg').getAttribute('aria-label'), /United States/);
@@ -375,7 +377,7 @@ describe('the dashboard', () => {
     await waitCount(page, 'enriched', films.count);
     assert.equal(await text(page, '#count-enriched'), String(films.count));
     assert.equal(await page.locator('#library-body tr[data-status="enriched"]').count(), 50);
-    assert.ok((await page.locator('#chart-genres svg rect.bar').count()) > 0);
+    await page.locator('#chart-genres svg rect.bar').first().waitFor({ state: 'attached' });
     assert.match(await text(page, '#transport'), /polling/);
     const progress = await page.evaluate(() => window.__progress.map((p) => p.value));
     t.diagnostic(`progress seen while polling: ${progress.join(' ')}`);
@@ -399,8 +401,8 @@ describe('the dashboard', () => {
     // Opened while the films are still being looked up: it catches up, then follows.
     await page.goto(`/?session=${id}`);
     assert.equal(await text(page, '#session-id'), id);
+    await page.waitForFunction(() => document.getElementById('transport').dataset.transport === 'sse');
     await waitCompleted(page);
-    assert.equal(await text(page, '#transport-name'), 'SSE');
     await waitCount(page, 'all', films.count);
     await waitCount(page, 'enriched', films.count);
     assert.equal(await page.locator('#library-body tr').count(), 50);
@@ -434,6 +436,8 @@ describe('the dashboard', () => {
     const retry = page.getByRole('button', { name: 'Retry 2 failed films' });
     assert.ok(await retry.isVisible());
     await page.getByRole('tab', { name: /Failed/ }).click();
+    // Counters come with the snapshot; the films themselves load just after it.
+    await waitCount(page, 'failed', 2);
     assert.equal(await page.locator('#library-body tr[data-status="failed"]').count(), 2);
     assert.match(await page.locator('#library-body .error-text').first().innerText(), /TMDB/);
 
@@ -446,6 +450,7 @@ describe('the dashboard', () => {
     assert.equal(await text(page, '#count-failed'), '0');
     assert.ok(await retry.isHidden());
     await page.getByRole('tab', { name: /Enriched/ }).click();
+    await waitCount(page, 'enriched', 2);
     assert.equal(await page.locator('#library-body tr[data-status="enriched"]').count(), 2);
   });
 });

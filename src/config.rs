@@ -156,7 +156,7 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_CACHE_TTL_HOURS", default_value_t = 24 * 7)]
     pub cache_ttl_hours: u64,
 
-    /// Origins allowed by CORS, comma-separated (none by default).
+    /// Origins allowed by CORS, comma-separated (none by default: no cross-origin access).
     #[arg(long, env = "REELSTREAM_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 

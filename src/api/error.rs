@@ -105,14 +105,7 @@ impl ApiError {
         // Only documented statuses go out: any other client error is a 400,
         // any other server error a 500, and the document says so too.
         let status = match status {
-            StatusCode::BAD_REQUEST
-            | StatusCode::NOT_FOUND
-            | StatusCode::METHOD_NOT_ALLOWED
-            | StatusCode::PAYLOAD_TOO_LARGE
-            | StatusCode::UNSUPPORTED_MEDIA_TYPE
-            | StatusCode::UNPROCESSABLE_ENTITY
-            | StatusCode::BAD_GATEWAY
-            | StatusCode::SERVICE_UNAVAILABLE => status,
+            s if Self::documents(s) => s,
             s if s.is_client_error() => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
@@ -128,6 +121,22 @@ impl ApiError {
             StatusCode::BAD_GATEWAY => Self::BadGateway(body),
             _ => Self::Internal(body),
         }
+    }
+
+    /// Whether `status` is one of the variants above.
+    fn documents(status: StatusCode) -> bool {
+        matches!(
+            status,
+            StatusCode::BAD_REQUEST
+                | StatusCode::NOT_FOUND
+                | StatusCode::METHOD_NOT_ALLOWED
+                | StatusCode::PAYLOAD_TOO_LARGE
+                | StatusCode::UNSUPPORTED_MEDIA_TYPE
+                | StatusCode::UNPROCESSABLE_ENTITY
+                | StatusCode::INTERNAL_SERVER_ERROR
+                | StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+        )
     }
 
     /// 404 for a session that does not exist (or an id that cannot be one).
@@ -222,8 +231,14 @@ pub async fn problem_response(err: poem::Error) -> poem::Response {
     } else {
         err.to_string()
     };
-    let mut response = ApiError::new(status, detail).into_response();
-    // ApiError has a variant per documented status; keep any other (405, 408…) as it is.
-    response.set_status(status);
-    response
+    if ApiError::documents(status) {
+        return ApiError::new(status, detail).into_response();
+    }
+    // A status no operation documents (a CORS refusal's 403, a 408…) keeps
+    // its own code, in the document too.
+    let body = poem_openapi::types::ToJSON::to_json_string(&problem(status, detail, Vec::new()));
+    poem::Response::builder()
+        .status(status)
+        .content_type("application/problem+json; charset=utf-8")
+        .body(body)
 }

@@ -103,16 +103,24 @@ pub fn router(state: AppState) -> impl Endpoint {
         .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
         .around(move |ep, req| limit::limit_body(ep, req, body_limit))
         .catch_all_error(error::problem_response)
-        .with(cors)
+        // Errors become problem documents before CORS adds its headers to
+        // them, and CORS's own refusals (a 403) become problem documents too.
+        .with_if(cors.is_some(), cors.unwrap_or_default())
+        .catch_all_error(error::problem_response)
         .with(AddData::new(state))
         .with(Tracing)
 }
 
-fn cors(origins: &[String]) -> Cors {
-    origins
+/// CORS for the configured origins; none configured, no CORS at all (poem's
+/// `Cors` without origins would allow every origin).
+fn cors(origins: &[String]) -> Option<Cors> {
+    let origins: Vec<&str> = origins
         .iter()
+        .map(|o| o.trim())
         .filter(|o| !o.is_empty())
-        .fold(Cors::new(), |cors, origin| {
-            cors.allow_origin(origin.as_str())
-        })
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(Cors::new().allow_origins(origins))
 }

@@ -11,7 +11,7 @@ use common::live::{
 };
 use common::{Backend, TestApp};
 use futures_util::StreamExt;
-use reelstream::events::subscription::Streams;
+use reelstream::events::subscription::{Streams, Subscription};
 use reelstream::tmdb::sim::SimConfig;
 use serde_json::Value;
 
@@ -99,6 +99,35 @@ async fn a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate(
     assert_eq!(tail.last().unwrap().event, "completed");
 }
 
+/// A client that saw `completed` and reconnects anyway (an `EventSource`
+/// that was not closed) gets nothing again: SSE answers 204, which stops an
+/// `EventSource`, and the WebSocket closes at once. One seq earlier, it gets
+/// just the `completed` it missed.
+async fn a_resume_after_completed_sends_nothing_twice(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let session = app
+        .upload_csv("Name,Year\nDune,2021\nSeven Samurai,1954\n")
+        .await;
+    let sid = id(&session);
+    app.wait_completed(&sid, Duration::from_secs(30)).await;
+    let all = sse_until_completed(&app, &sid, Some("0")).await;
+    let last = all.last().unwrap();
+    assert_eq!(last.event, "completed");
+
+    let response = open_sse(&app, &sid, Some(&last.id)).await;
+    assert_eq!(response.status(), 204);
+    assert!(response.text().await.unwrap().is_empty());
+    let path = format!("/api/session/{sid}/ws?last_event_id={}", last.id);
+    let (messages, close) = ws_until_closed(&app, &path).await;
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!(close, Some((1000, "completed".to_owned())));
+
+    let before = (last.id.parse::<i64>().unwrap() - 1).to_string();
+    let missed = sse_until_completed(&app, &sid, Some(&before)).await;
+    let kinds: Vec<&str> = missed.iter().map(|m| m.event.as_str()).collect();
+    assert_eq!(kinds, ["completed"]);
+}
+
 async fn a_bad_or_future_last_event_id_gets_a_fresh_snapshot(backend: Backend) {
     let app = TestApp::spawn_on(&backend).await;
     let session = app
@@ -156,7 +185,10 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backe
         hub: state.hub.clone(),
         metrics: state.metrics.clone(),
     };
-    let stalled_here = streams.subscribe(&sid, Some(0)).await.unwrap().unwrap();
+    let Some(Subscription::Events(stalled_here)) = streams.subscribe(&sid, Some(0)).await.unwrap()
+    else {
+        panic!("a running session's subscription has events to come");
+    };
     let stalled = open_sse(&app, &sid, Some("0")).await; // connected, never read for now
     let reader = sse_until_completed(&app, &sid, Some("0")).await;
     assert_dense(&movie_seqs(&reader), 1, 1500);
@@ -298,6 +330,7 @@ on_both_backends! {
     sse_delivers_snapshot_then_every_movie_once_in_order_then_completed,
     a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate,
     a_bad_or_future_last_event_id_gets_a_fresh_snapshot,
+    a_resume_after_completed_sends_nothing_twice,
     a_completed_session_answers_at_once_and_unknown_ones_are_404,
     a_stalled_subscriber_delays_nobody_and_is_resynchronised,
     a_thousand_sse_subscribers_all_receive_every_event,

@@ -18,7 +18,7 @@ use super::ApiTags;
 use super::error::ApiError;
 use super::session::parse_id;
 use crate::app::AppState;
-use crate::events::subscription::{Streams, parse_last_event_id};
+use crate::events::subscription::{Streams, Subscription, parse_last_event_id};
 use crate::events::{Event, Published};
 
 /// Proxies close idle streams (nginx and AWS load balancers after 60 s).
@@ -79,6 +79,11 @@ pub enum EventsResponse {
         #[oai(header = "Cache-Control")]
         String,
     ),
+    /// The session is completed and `Last-Event-ID` is its last event, the
+    /// `completed` already received: nothing follows (and an `EventSource`
+    /// stops reconnecting).
+    #[oai(status = 204)]
+    Ended,
 }
 
 /// Live progress.
@@ -114,10 +119,11 @@ impl EventsApi {
         let resume = parse_last_event_id(last_event_id_header.0.as_deref())
             .or_else(|| parse_last_event_id(last_event_id.0.as_deref()));
         let streams = streams(&state);
-        let events = streams
-            .subscribe(&session_id, resume)
-            .await?
-            .ok_or_else(|| ApiError::session_not_found(&session_id))?;
+        let events = match streams.subscribe(&session_id, resume).await? {
+            Some(Subscription::Events(events)) => events,
+            Some(Subscription::Ended) => return Ok(EventsResponse::Ended),
+            None => return Err(ApiError::session_not_found(&session_id)),
+        };
         let guard = streams.metrics.connected("sse");
         let metrics = streams.metrics.clone();
         let events: Events = events
@@ -188,9 +194,13 @@ pub async fn websocket(
             Some(session_id) => streams.subscribe(session_id, resume).await.ok().flatten(),
             None => None,
         };
-        let (Some(session_id), Some(mut events)) = (session_id, opened) else {
+        let (Some(session_id), Some(opened)) = (session_id, opened) else {
             let reason = format!("no session with id '{id}'");
             let _ = sink.send(Message::close_with(CloseCode::from(CLOSE_UNKNOWN_SESSION), reason)).await;
+            return;
+        };
+        let Subscription::Events(mut events) = opened else {
+            let _ = sink.send(Message::close_with(CloseCode::Normal, "completed")).await;
             return;
         };
         let _connected = streams.metrics.connected("websocket");
@@ -215,7 +225,11 @@ pub async fn websocket(
                             let raw = last_event_id.map(|v| v.to_string().trim_matches('"').to_owned());
                             let resume = parse_last_event_id(raw.as_deref());
                             match streams.subscribe(&session_id, resume).await {
-                                Ok(Some(fresh)) => events = fresh,
+                                Ok(Some(Subscription::Events(fresh))) => events = fresh,
+                                Ok(Some(Subscription::Ended)) => {
+                                    let _ = sink.send(Message::close_with(CloseCode::Normal, "completed")).await;
+                                    return;
+                                }
                                 _ => return,
                             }
                         }

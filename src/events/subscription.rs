@@ -32,6 +32,15 @@ pub struct Streams {
     pub metrics: StreamMetrics,
 }
 
+/// What a subscriber gets.
+pub enum Subscription {
+    /// The events to send, ending after `completed`.
+    Events(BoxStream<'static, Arc<Published>>),
+    /// The subscriber resumes after the completed session's last event, its
+    /// `completed`: nothing follows, and sending that again would be a duplicate.
+    Ended,
+}
+
 /// Reads a `Last-Event-ID`: anything but a non-negative number means "start fresh".
 pub fn parse_last_event_id(raw: Option<&str>) -> Option<i64> {
     raw.and_then(|v| v.trim().parse::<i64>().ok())
@@ -45,7 +54,7 @@ impl Streams {
         &self,
         session_id: &str,
         last_event_id: Option<i64>,
-    ) -> Result<Option<BoxStream<'static, Arc<Published>>>, StoreError> {
+    ) -> Result<Option<Subscription>, StoreError> {
         let mut live = self.hub.subscribe(session_id);
         let Some(session) = sessions::get(&self.db, session_id).await? else {
             drop(live);
@@ -54,6 +63,11 @@ impl Streams {
         };
         let last = session.last_seq;
         let completed = session.completed_at.is_some();
+        if completed && last_event_id == Some(last) {
+            drop(live);
+            self.hub.release(session_id);
+            return Ok(Some(Subscription::Ended));
+        }
         // `head` goes first; then the log is replayed from `start` up to `last`.
         let (head, start) = match last_event_id {
             Some(n) if n <= last => (None, n),
@@ -78,65 +92,67 @@ impl Streams {
         };
         let this = self.clone();
         let session_id = session_id.to_owned();
-        Ok(Some(Box::pin(async_stream::stream! {
-            if let Some(snapshot) = head {
-                yield snapshot;
-            }
-            let mut sent = start;
-            let mut until = Some(last);
-            loop {
-                // Drain the log up to `until` (a replay, a gap, or everything after a lag).
-                loop {
-                    let page = match this.read(&session_id, sent, until).await {
-                        Ok(page) => page,
-                        Err(err) => {
-                            tracing::warn!(error = %err, "reading the event log failed");
-                            return;
-                        }
-                    };
-                    if page.is_empty() {
-                        break;
-                    }
-                    for event in page {
-                        sent = event.seq();
-                        // A retry or a manual fix reopens a completed session: its
-                        // earlier `completed` no longer ends the stream.
-                        if event.is_final() && this.superseded(&session_id, sent).await {
-                            continue;
-                        }
-                        let done = event.is_final();
-                        yield event;
-                        if done {
-                            return;
-                        }
-                    }
+        Ok(Some(Subscription::Events(Box::pin(
+            async_stream::stream! {
+                if let Some(snapshot) = head {
+                    yield snapshot;
                 }
-                // Then live events, until one arrives out of order or the receiver lags.
-                until = loop {
-                    match live.recv().await {
-                        Ok(event) if event.seq() <= sent => continue,
-                        Ok(event) if event.seq() == sent + 1 => {
+                let mut sent = start;
+                let mut until = Some(last);
+                loop {
+                    // Drain the log up to `until` (a replay, a gap, or everything after a lag).
+                    loop {
+                        let page = match this.read(&session_id, sent, until).await {
+                            Ok(page) => page,
+                            Err(err) => {
+                                tracing::warn!(error = %err, "reading the event log failed");
+                                return;
+                            }
+                        };
+                        if page.is_empty() {
+                            break;
+                        }
+                        for event in page {
                             sent = event.seq();
+                            // A retry or a manual fix reopens a completed session: its
+                            // earlier `completed` no longer ends the stream.
+                            if event.is_final() && this.superseded(&session_id, sent).await {
+                                continue;
+                            }
                             let done = event.is_final();
                             yield event;
                             if done {
                                 return;
                             }
                         }
-                        Ok(event) => break Some(event.seq()),
-                        Err(RecvError::Lagged(_)) => {
-                            this.metrics.resyncs.inc();
-                            break None;
-                        }
-                        Err(RecvError::Closed) => {
-                            // The channel was dropped: listen again, then catch up from the log.
-                            live = this.hub.subscribe(&session_id);
-                            break None;
-                        }
                     }
-                };
-            }
-        })))
+                    // Then live events, until one arrives out of order or the receiver lags.
+                    until = loop {
+                        match live.recv().await {
+                            Ok(event) if event.seq() <= sent => continue,
+                            Ok(event) if event.seq() == sent + 1 => {
+                                sent = event.seq();
+                                let done = event.is_final();
+                                yield event;
+                                if done {
+                                    return;
+                                }
+                            }
+                            Ok(event) => break Some(event.seq()),
+                            Err(RecvError::Lagged(_)) => {
+                                this.metrics.resyncs.inc();
+                                break None;
+                            }
+                            Err(RecvError::Closed) => {
+                                // The channel was dropped: listen again, then catch up from the log.
+                                live = this.hub.subscribe(&session_id);
+                                break None;
+                            }
+                        }
+                    };
+                }
+            },
+        ))))
     }
 
     /// Whether the log goes on after `seq`.

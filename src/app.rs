@@ -30,7 +30,7 @@ pub struct AppState {
     pub hub: Hub,
     /// Wakes the engine when work arrives.
     pub engine: EngineHandle,
-    /// Metrics of the live streams.
+    /// Metrics of the live streams and of the TMDB client.
     pub metrics: StreamMetrics,
 }
 
@@ -39,6 +39,7 @@ impl AppState {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = Db::connect(&config.database_url).await?;
         let tmdb = TmdbClient::new(config.tmdb())?;
+        let metrics = StreamMetrics::with_collectors(vec![Box::new(tmdb.collector())]);
         let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
         let hub = Hub::new(config.stream_buffer);
         Ok(Self {
@@ -47,7 +48,7 @@ impl AppState {
             resolver,
             hub,
             engine: EngineHandle::default(),
-            metrics: StreamMetrics::default(),
+            metrics,
         })
     }
 

@@ -91,6 +91,14 @@ async fn tmdb_faults_still_end_with_every_film_final_and_exact_counters(backend:
         snapshot.rate_limited > 0,
         "the simulator answered 429s: {snapshot:?}"
     );
+    // What the client saw is on /metrics for operators, matching what TMDB served.
+    let counter =
+        async |name: &str| app.metric(&format!("reelstream_tmdb_{name}_total")).await as u64;
+    assert_eq!(counter("requests").await, snapshot.total);
+    assert_eq!(counter("rate_limited").await, snapshot.rate_limited);
+    assert_eq!(counter("server_errors").await, snapshot.server_errors);
+    assert_eq!(counter("malformed").await, snapshot.malformed);
+    assert!(counter("retries").await > 0 && counter("timeouts").await > 0);
     let failed = app
         .movies(session["id"].as_str().unwrap())
         .await

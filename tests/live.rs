@@ -99,17 +99,23 @@ async fn a_disconnect_and_resume_with_last_event_id_has_no_gap_and_no_duplicate(
     assert_eq!(tail.last().unwrap().event, "completed");
 }
 
-/// A client that saw `completed` and reconnects anyway (an `EventSource`
-/// that was not closed) gets nothing again: SSE answers 204, which stops an
-/// `EventSource`, and the WebSocket closes at once. One seq earlier, it gets
-/// just the `completed` it missed.
-async fn a_resume_after_completed_sends_nothing_twice(backend: Backend) {
-    let app = TestApp::spawn_on(&backend).await;
+/// A server with a completed session of two films, and the session's id.
+async fn completed_session(backend: &Backend) -> (TestApp, String) {
+    let app = TestApp::spawn_on(backend).await;
     let session = app
         .upload_csv("Name,Year\nDune,2021\nSeven Samurai,1954\n")
         .await;
     let sid = id(&session);
     app.wait_completed(&sid, Duration::from_secs(30)).await;
+    (app, sid)
+}
+
+/// A client that saw `completed` and reconnects anyway (an `EventSource`
+/// that was not closed) gets nothing again: SSE answers 204, which stops an
+/// `EventSource`, and the WebSocket closes at once. One seq earlier, it gets
+/// just the `completed` it missed.
+async fn a_resume_after_completed_sends_nothing_twice(backend: Backend) {
+    let (app, sid) = completed_session(&backend).await;
     let all = sse_until_completed(&app, &sid, Some("0")).await;
     let last = all.last().unwrap();
     assert_eq!(last.event, "completed");
@@ -129,12 +135,7 @@ async fn a_resume_after_completed_sends_nothing_twice(backend: Backend) {
 }
 
 async fn a_bad_or_future_last_event_id_gets_a_fresh_snapshot(backend: Backend) {
-    let app = TestApp::spawn_on(&backend).await;
-    let session = app
-        .upload_csv("Name,Year\nDune,2021\nSeven Samurai,1954\n")
-        .await;
-    let sid = id(&session);
-    app.wait_completed(&sid, Duration::from_secs(30)).await;
+    let (app, sid) = completed_session(&backend).await;
     for bad in ["abc", "99999", "-4"] {
         let messages = sse_until_completed(&app, &sid, Some(bad)).await;
         let kinds: Vec<&str> = messages.iter().map(|m| m.event.as_str()).collect();
@@ -208,23 +209,10 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backe
         .collect();
     assert_dense(&seqs, 1, 1500);
     assert_eq!(late_here.last().unwrap().kind(), "completed");
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let resyncs = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("reelstream_stream_resyncs_total "))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .expect("the resync counter");
+    let resyncs = app.metric("reelstream_stream_resyncs_total").await;
     assert!(
         resyncs >= 1.0,
-        "the stalled subscriber lagged and was resynchronised: {metrics}"
+        "the stalled subscriber lagged and was resynchronised"
     );
 }
 
@@ -249,15 +237,7 @@ async fn a_thousand_sse_subscribers_all_receive_every_event(backend: Backend) {
         assert_dense(&movie_seqs(&messages), 1, total);
         assert_eq!(messages.last().unwrap().event, "completed");
     }
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("reelstream_stream_events_sent_total{transport=\"sse\"}"),
         "{metrics}"

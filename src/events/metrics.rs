@@ -1,5 +1,7 @@
-//! Prometheus metrics of the live streams, served at `/metrics`.
+//! Prometheus metrics of the live streams, served at `/metrics` with those
+//! that other layers hand in as collectors (the TMDB client's counters).
 
+use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{EncodeLabelSet, text::encode};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -28,7 +30,17 @@ pub struct StreamMetrics {
 
 impl Default for StreamMetrics {
     fn default() -> Self {
+        Self::with_collectors(Vec::new())
+    }
+}
+
+impl StreamMetrics {
+    /// The stream metrics, served together with `collectors`.
+    pub fn with_collectors(collectors: Vec<Box<dyn Collector>>) -> Self {
         let mut registry = Registry::with_prefix("reelstream");
+        for collector in collectors {
+            registry.register_collector(collector);
+        }
         let subscribers = Family::<Transport, Gauge>::default();
         let events_sent = Family::<Transport, Counter>::default();
         let resyncs = Counter::default();
@@ -54,9 +66,7 @@ impl Default for StreamMetrics {
             resyncs,
         }
     }
-}
 
-impl StreamMetrics {
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         let mut out = String::new();

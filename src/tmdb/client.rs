@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 pub use config::{DEFAULT_BASE_URL, TmdbAuth, TmdbConfig};
 pub use error::TmdbError;
-pub use metrics::ClientMetrics;
+pub use metrics::{ClientMetrics, TmdbCollector};
 
 use super::types::{
     ErrorBody, FindResponse, MovieDetails, MovieResult, Paged, TvDetails, TvResult,
@@ -194,6 +194,11 @@ impl TmdbClient {
     pub async fn tv_details(&self, id: i64) -> Result<Option<TvDetails>, TmdbError> {
         let id = id.to_string();
         self.get(&["tv", &id], &credits_params()).await
+    }
+
+    /// The client's counters as a Prometheus collector, read on each scrape.
+    pub fn collector(&self) -> TmdbCollector {
+        TmdbCollector(self.clone())
     }
 
     /// What this client (and its clones) has done so far.

@@ -197,6 +197,23 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
 }
 
 impl TestApp {
+    /// The Prometheus text served at `/metrics`.
+    pub async fn metrics(&self) -> String {
+        let response = self.client.get(self.url("/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }
+
+    /// The value of one unlabelled sample on `/metrics`, failing the test when it is absent.
+    pub async fn metric(&self, name: &str) -> f64 {
+        let metrics = self.metrics().await;
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} on /metrics: {metrics}"))
+    }
+
     /// Polls a session until it is completed, failing the test after `timeout`.
     pub async fn wait_completed(&self, session_id: &str, timeout: std::time::Duration) -> Value {
         let deadline = tokio::time::Instant::now() + timeout;

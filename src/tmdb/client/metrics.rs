@@ -54,3 +54,56 @@ impl Counters {
         }
     }
 }
+
+/// Exports a client's counters on each Prometheus scrape, as
+/// `reelstream_tmdb_*_total`.
+pub struct TmdbCollector(pub(super) super::TmdbClient);
+
+impl std::fmt::Debug for TmdbCollector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The client holds the credential: nothing of it is printed.
+        f.write_str("TmdbCollector")
+    }
+}
+
+impl prometheus_client::collector::Collector for TmdbCollector {
+    fn encode(
+        &self,
+        mut encoder: prometheus_client::encoding::DescriptorEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        use prometheus_client::encoding::EncodeMetric;
+        use prometheus_client::metrics::counter::ConstCounter;
+
+        let m = self.0.metrics();
+        for (name, help, value) in [
+            (
+                "tmdb_requests",
+                "HTTP requests sent to TMDB, retries included",
+                m.requests,
+            ),
+            ("tmdb_retries", "TMDB requests that were retries", m.retries),
+            ("tmdb_rate_limited", "429 answers from TMDB", m.rate_limited),
+            (
+                "tmdb_server_errors",
+                "5xx answers from TMDB",
+                m.server_errors,
+            ),
+            ("tmdb_timeouts", "TMDB requests that timed out", m.timeouts),
+            (
+                "tmdb_transport_errors",
+                "TMDB requests whose connection failed or broke",
+                m.transport_errors,
+            ),
+            (
+                "tmdb_malformed",
+                "TMDB answers whose body did not parse",
+                m.malformed,
+            ),
+        ] {
+            let counter = ConstCounter::new(value);
+            let metric = encoder.encode_descriptor(name, help, None, counter.metric_type())?;
+            counter.encode(metric)?;
+        }
+        Ok(())
+    }
+}

@@ -40,6 +40,20 @@ async fn every_format_uploads_with_its_counts(backend: Backend) {
         let rows_seen: Vec<i64> = movies.iter().map(|m| m["row"].as_i64().unwrap()).collect();
         assert_eq!(rows_seen, (1..=rows as i64).collect::<Vec<_>>(), "{file}");
     }
+
+    // A browser sends `likes/films.csv` without its folder: still likes, whose
+    // Date is when the film was liked, not a viewing.
+    let response = app
+        .upload("films.csv", common::fixture("import/likes-films.csv"))
+        .await;
+    assert_eq!(response.status(), 202);
+    let session: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(session["source_format"], "letterboxd_likes");
+    let movies = app.movies(session["id"].as_str().unwrap()).await;
+    assert!(
+        movies.iter().all(|m| m["watched_date"].is_null()),
+        "{movies:?}"
+    );
 }
 
 async fn answers_202_with_location_and_a_readable_session(backend: Backend) {

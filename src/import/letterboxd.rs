@@ -84,12 +84,15 @@ pub fn kind_of(header: &Header) -> Option<Kind> {
     })
 }
 
-/// Tells watchlist and likes from watched by the file name, since their headers are the same.
+/// Tells watchlist and likes from watched by the file name, since their
+/// headers are the same. A browser sends `likes/films.csv` as `films.csv`,
+/// the one file of that name in an export.
 pub fn refine_by_filename(kind: Kind, filename: Option<&str>) -> Kind {
     let name = filename.unwrap_or_default().to_lowercase();
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     match kind {
         Kind::Watched if name.contains("watchlist") => Kind::Watchlist,
-        Kind::Watched if name.contains("like") => Kind::Likes,
+        Kind::Watched if name.contains("like") || base == "films.csv" => Kind::Likes,
         other => other,
     }
 }
@@ -221,9 +224,12 @@ mod tests {
             refine_by_filename(Kind::Watched, Some("Watchlist.csv")),
             Kind::Watchlist
         );
+        for likes in ["likes/films.csv", "films.csv", "Films.CSV"] {
+            assert_eq!(refine_by_filename(Kind::Watched, Some(likes)), Kind::Likes);
+        }
         assert_eq!(
-            refine_by_filename(Kind::Watched, Some("likes/films.csv")),
-            Kind::Likes
+            refine_by_filename(Kind::Watched, Some("my-films.csv")),
+            Kind::Watched
         );
         assert_eq!(
             refine_by_filename(Kind::Watched, Some("watched.csv")),

@@ -357,3 +357,42 @@ on_both_backends! {
     a_manual_fix_re_enriches_the_film_and_emits_its_event_again,
     retry_requeues_failed_films_once_tmdb_answers_again,
 }
+
+/// A common title hides the film beyond the first page of results, and the
+/// export's year is one off TMDB's: the searches by year, then the years
+/// either side, find it.
+#[tokio::test]
+async fn a_crowded_title_is_found_in_the_years_either_side_of_the_exports() {
+    use reelstream::tmdb::sim::{Catalog, CatalogMovie, Simulator};
+
+    let template = Catalog::embedded().movies()[0].clone();
+    let the_return = |id: i64, year: i32, popularity: f64| CatalogMovie {
+        id,
+        imdb_id: None,
+        title: "The Return".into(),
+        original_title: None,
+        alternative_titles: Vec::new(),
+        release_date: Some(format!("{year}-06-01")),
+        popularity,
+        ..template.clone()
+    };
+    // 25 more popular namesakes fill the first page (20 results).
+    let mut movies: Vec<CatalogMovie> = (0..25)
+        .map(|i| the_return(90_000_000 + i, 1950 + i as i32, 100.0 - i as f64))
+        .collect();
+    movies.push(the_return(90_000_100, 2003, 0.5));
+    let catalog = std::sync::Arc::new(Catalog::new(movies, Vec::new()).unwrap());
+    let sim = Simulator::with_catalog(SimConfig::default(), catalog)
+        .spawn("127.0.0.1:0")
+        .await
+        .unwrap();
+    let app = TestApp::spawn_with(|c| c.tmdb_base_url = sim.base_url.clone()).await;
+
+    let session = app.upload_csv("Title,Year\nThe Return,2004\n").await;
+    let sid = session["id"].as_str().unwrap();
+    app.wait_completed(sid, LONG).await;
+    let movie = &app.movies(sid).await[0];
+    assert_eq!(movie["status"], "enriched", "{movie}");
+    assert_eq!(movie["tmdb_id"], 90_000_100);
+    assert_eq!(movie["release_date"], "2003-06-01");
+}

@@ -184,11 +184,16 @@ impl Resolver {
         if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
             return Ok(found);
         }
-        // A common title may hide the film beyond the first page.
-        if crowded && film.year.is_some() {
-            let page = self.tmdb.search_movie(&film.title, film.year).await?;
-            if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
-                return Ok(found);
+        // A common title may hide the film beyond the first page: search its
+        // year, then the years either side (exports and TMDB often disagree
+        // by one: festival premiere, release, time zone).
+        if crowded && let Some(year) = film.year {
+            for year in [year, year - 1, year + 1] {
+                let page = self.tmdb.search_movie(&film.title, Some(year)).await?;
+                if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool)
+                {
+                    return Ok(found);
+                }
             }
         }
         for variant in title_variants(&film.title) {

@@ -396,3 +396,29 @@ async fn a_crowded_title_is_found_in_the_years_either_side_of_the_exports() {
     assert_eq!(movie["tmdb_id"], 90_000_100);
     assert_eq!(movie["release_date"], "2003-06-01");
 }
+
+/// A TMDB id in an export that TMDB has no record of (a typo) does not strand
+/// the film: it is looked up by title and year instead.
+#[tokio::test]
+async fn an_unknown_tmdb_id_in_the_export_falls_back_to_the_title() {
+    let app = TestApp::spawn().await;
+    let session = app
+        .upload_csv("Title,Year,tmdb_id\nSeven Samurai,1954,999999999\nPersona,1966,797\n")
+        .await;
+    let sid = session["id"].as_str().unwrap();
+    app.wait_completed(sid, LONG).await;
+    let movies = app.movies(sid).await;
+    let ids: Vec<(&Value, &Value)> = movies
+        .iter()
+        .map(|m| (&m["status"], &m["tmdb_id"]))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (&Value::from("enriched"), &Value::from(346)),
+            (&Value::from("enriched"), &Value::from(797))
+        ],
+        "{movies:?}"
+    );
+    assert_eq!(movies[0]["matched_title"], "Seven Samurai");
+}

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 
 use super::enrichment::{Enrichment, Outcome};
 use super::matcher::{KEPT_CANDIDATES, Scored, Wanted, best, rank_movies, rank_tv};
+use super::normalize::lookup_key;
 use crate::model::Candidate;
 use crate::store::entities::movie;
 use crate::store::{Db, cache};
@@ -108,37 +109,51 @@ impl Resolver {
     }
 
     async fn try_lookup(&self, film: &Film) -> Result<Outcome, TmdbError> {
-        let resolution = if let Some(id) = film.lookup_key.strip_prefix("tv:") {
-            let tmdb_id = id.parse().unwrap_or_default();
-            Resolution::Matched {
-                tmdb_id,
-                media_type: "tv".into(),
-                confidence: 1.0,
-            }
-        } else if let Some(tmdb_id) = film
-            .tmdb_id
-            .filter(|_| film.lookup_key.starts_with("tmdb:"))
-        {
-            Resolution::Matched {
-                tmdb_id,
-                media_type: "movie".into(),
-                confidence: 1.0,
-            }
+        let by_id = if let Some(id) = film.lookup_key.strip_prefix("tv:") {
+            Some(matched(id.parse().unwrap_or_default(), "tv", 1.0))
         } else {
-            let key = format!("resolve:{}", film.lookup_key);
-            self.cached(&key, || self.resolve(film)).await?
+            film.tmdb_id
+                .filter(|_| film.lookup_key.starts_with("tmdb:"))
+                .map(|tmdb_id| matched(tmdb_id, "movie", 1.0))
         };
-        match resolution {
+        let Some(by_id) = by_id else {
+            return self.by_search(film).await;
+        };
+        match self.outcome(by_id).await? {
+            // An id TMDB has no record of (a typo in the export): the IMDb id
+            // or the title may still find the film, with candidates if not.
+            Outcome::Unmatched(none) if none.is_empty() => {
+                let fallback = Film {
+                    lookup_key: lookup_key(&film.title, film.year, film.imdb_id.as_deref(), None),
+                    tmdb_id: None,
+                    ..film.clone()
+                };
+                self.by_search(&fallback).await
+            }
+            outcome => Ok(outcome),
+        }
+    }
+
+    /// Resolves a film by IMDb id or title (cached), then enriches the match.
+    async fn by_search(&self, film: &Film) -> Result<Outcome, TmdbError> {
+        let key = format!("resolve:{}", film.lookup_key);
+        let resolution = self.cached(&key, || self.resolve(film)).await?;
+        self.outcome(resolution).await
+    }
+
+    /// The outcome of a resolution: a match enriched from its details.
+    async fn outcome(&self, resolution: Resolution) -> Result<Outcome, TmdbError> {
+        Ok(match resolution {
             Resolution::Matched {
                 tmdb_id,
                 media_type,
                 confidence,
-            } => Ok(match self.details(&media_type, tmdb_id).await? {
+            } => match self.details(&media_type, tmdb_id).await? {
                 Some(enrichment) => Outcome::Enriched(Box::new(enrichment), confidence),
                 None => Outcome::Unmatched(Vec::new()),
-            }),
-            Resolution::Unmatched { candidates } => Ok(Outcome::Unmatched(candidates)),
-        }
+            },
+            Resolution::Unmatched { candidates } => Outcome::Unmatched(candidates),
+        })
     }
 
     /// The enrichment of one TMDB record, cached; None when TMDB has no such id.

@@ -56,6 +56,13 @@ async fn a_realistic_letterboxd_file_matches_every_hard_case(backend: Backend) {
     }
     assert!(enriched["runtime"].as_i64().unwrap() > 0);
     assert!(enriched["match_confidence"].as_f64().unwrap() > 0.5);
+    // Every match carries its IMDb id, TV miniseries too.
+    for movie in movies.iter().filter(|m| m["status"] == "enriched") {
+        assert!(
+            movie["imdb_id"].as_str().is_some_and(|id| id.starts_with("tt")),
+            "{movie}"
+        );
+    }
     let unmatched = movies.iter().find(|m| m["status"] == "unmatched").unwrap();
     assert!(unmatched["candidates"].is_array());
 }

@@ -89,7 +89,7 @@ impl From<TvDetails> for Enrichment {
         Self {
             tmdb_id: d.id,
             media_type: "tv".into(),
-            imdb_id: None,
+            imdb_id: d.external_ids.and_then(|ids| ids.imdb_id),
             title: d.name,
             original_title: d.original_name,
             release_date: d.first_air_date,

@@ -193,7 +193,12 @@ impl TmdbClient {
     /// `GET /tv/{id}?append_to_response=credits`; `Ok(None)` when TMDB has no such show.
     pub async fn tv_details(&self, id: i64) -> Result<Option<TvDetails>, TmdbError> {
         let id = id.to_string();
-        self.get(&["tv", &id], &credits_params()).await
+        // A show's IMDb id is not among its details, unlike a film's.
+        let params = [
+            ("append_to_response", "credits,external_ids".to_owned()),
+            ("language", "en-US".to_owned()),
+        ];
+        self.get(&["tv", &id], &params).await
     }
 
     /// The client's counters as a Prometheus collector, read on each scrape.

@@ -435,6 +435,17 @@ pub struct TvDetails {
     /// Cast and crew; empty unless `credits` was appended.
     #[serde(default, deserialize_with = "null_default")]
     pub credits: Credits,
+    /// Ids on other sites; absent unless `external_ids` was appended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ids: Option<ExternalIds>,
+}
+
+/// `append_to_response=external_ids`: the record's ids on other sites.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExternalIds {
+    /// IMDb id, `tt…`; `""` becomes `None`.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub imdb_id: Option<String>,
 }
 
 impl TvDetails {

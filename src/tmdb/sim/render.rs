@@ -3,7 +3,8 @@
 
 use super::catalog::{CatalogCast, CatalogMovie, CatalogTv};
 use crate::tmdb::types::{
-    CastMember, Creator, Credits, CrewMember, MovieDetails, MovieResult, TvDetails, TvResult,
+    CastMember, Creator, Credits, CrewMember, ExternalIds, MovieDetails, MovieResult, TvDetails,
+    TvResult,
 };
 
 /// A movie as a search or find result; `media_type` is set in find results only.
@@ -99,7 +100,7 @@ pub(super) fn tv_result(t: &CatalogTv, media_type: Option<&str>) -> TvResult {
 }
 
 /// `GET /tv/{id}`; `credits` only when appended.
-pub(super) fn tv_details(t: &CatalogTv, with_credits: bool) -> TvDetails {
+pub(super) fn tv_details(t: &CatalogTv, with_credits: bool, with_ids: bool) -> TvDetails {
     let seasons = t.number_of_seasons.unwrap_or(1);
     TvDetails {
         id: t.id,
@@ -151,6 +152,9 @@ pub(super) fn tv_details(t: &CatalogTv, with_credits: bool) -> TvDetails {
         } else {
             Credits::default()
         },
+        external_ids: with_ids.then(|| ExternalIds {
+            imdb_id: t.imdb_id.clone(),
+        }),
     }
 }
 

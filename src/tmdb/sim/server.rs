@@ -275,11 +275,15 @@ impl SimState {
             ApiRoute::SearchMovie => self.search_movie(params),
             ApiRoute::SearchTv => self.search_tv(params),
             ApiRoute::Movie(id) => match id.parse().ok().and_then(|id| self.catalog.movie(id)) {
-                Some(m) => Reply::ok(&render::movie_details(m, appends_credits(params))),
+                Some(m) => Reply::ok(&render::movie_details(m, appends(params, "credits"))),
                 None => Reply::not_found(),
             },
             ApiRoute::Tv(id) => match id.parse().ok().and_then(|id| self.catalog.tv_show(id)) {
-                Some(t) => Reply::ok(&render::tv_details(t, appends_credits(params))),
+                Some(t) => Reply::ok(&render::tv_details(
+                    t,
+                    appends(params, "credits"),
+                    appends(params, "external_ids"),
+                )),
                 None => Reply::not_found(),
             },
             ApiRoute::Find(id) => self.find(id, params),
@@ -375,10 +379,11 @@ fn page_param(params: &Params) -> Option<usize> {
     }
 }
 
-fn appends_credits(params: &Params) -> bool {
+/// Whether `append_to_response` asks for `part`.
+fn appends(params: &Params, part: &str) -> bool {
     params
         .get("append_to_response")
-        .is_some_and(|a| a.split(',').any(|part| part.trim() == "credits"))
+        .is_some_and(|a| a.split(',').any(|p| p.trim() == part))
 }
 
 fn paged<T>(all: Vec<T>, page: usize) -> Paged<T> {

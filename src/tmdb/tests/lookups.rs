@@ -114,6 +114,9 @@ async fn tv_miniseries_search_and_details() {
         .expect("Chernobyl exists");
     assert_eq!((show.name.as_str(), show.year()), ("Chernobyl", Some(2019)));
     assert!(!show.created_by.is_empty() && !show.credits.cast.is_empty());
+    // A show's IMDb id comes with its details only through external_ids.
+    let ids = show.external_ids.expect("external_ids appended");
+    assert_eq!(ids.imdb_id.as_deref(), Some("tt7366338"));
     assert!(
         tmdb.search_tv("chernobyl", Some(2001))
             .await

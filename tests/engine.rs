@@ -59,7 +59,9 @@ async fn a_realistic_letterboxd_file_matches_every_hard_case(backend: Backend) {
     // Every match carries its IMDb id, TV miniseries too.
     for movie in movies.iter().filter(|m| m["status"] == "enriched") {
         assert!(
-            movie["imdb_id"].as_str().is_some_and(|id| id.starts_with("tt")),
+            movie["imdb_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("tt")),
             "{movie}"
         );
     }

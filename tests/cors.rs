@@ -1,5 +1,5 @@
 //! Cross-origin access: none unless origins are configured
-//! (`REELSTREAM_CORS_ORIGINS`), then those origins only, on answers and
+//! (`REELSTREAM_CORS_ORIGINS`), then those origins and the service's own, on answers and
 //! errors alike; a refused origin gets a problem document.
 
 mod common;
@@ -89,5 +89,27 @@ async fn configured_origins_are_allowed_and_others_refused() {
     assert!(
         problem["detail"].as_str().unwrap().contains("origin"),
         "{problem}"
+    );
+
+    // The service's own pages send `Origin` on writes and WebSocket
+    // handshakes: not cross-origin, so not refused.
+    let own = format!("http://{}", app.server.addr);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"Title,Year\nPersona,1966\n".to_vec()).file_name("a.csv"),
+    );
+    let response = app
+        .client
+        .post(app.url("/api/upload"))
+        .header("Origin", &own)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202, "{own}");
+    let vary = response.headers().get_all("vary");
+    assert!(
+        vary.iter().any(|v| v.to_str().unwrap().contains("Origin")),
+        "answers vary by Origin for caches"
     );
 }

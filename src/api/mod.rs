@@ -1,6 +1,7 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
 mod contract;
+mod cors;
 mod error;
 mod events;
 mod export;
@@ -15,7 +16,7 @@ pub use contract::GeneratorFriendly;
 pub use error::{ApiError, Problem, ProblemDetail};
 
 use poem::endpoint::EmbeddedFilesEndpoint;
-use poem::middleware::{AddData, Cors, Tracing};
+use poem::middleware::{AddData, Tracing};
 use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
@@ -84,7 +85,8 @@ pub fn router(state: AppState) -> impl Endpoint {
     let service = openapi_service();
     let spec = spec_yaml();
     let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
-    let cors = cors(&state.config.cors_origins);
+    let cors = cors::cors(&state.config.cors_origins);
+    let cors_on = cors.is_some();
     Route::new()
         .at("/api/session/:id/ws", get(events::websocket))
         .nest("/api", service)
@@ -105,22 +107,15 @@ pub fn router(state: AppState) -> impl Endpoint {
         .catch_all_error(error::problem_response)
         // Errors become problem documents before CORS adds its headers to
         // them, and CORS's own refusals (a 403) become problem documents too.
-        .with_if(cors.is_some(), cors.unwrap_or_default())
+        .with_if(cors_on, cors.unwrap_or_default())
+        .around(move |ep, req| async move {
+            if cors_on {
+                cors::same_origin(ep, req).await
+            } else {
+                ep.call(req).await
+            }
+        })
         .catch_all_error(error::problem_response)
         .with(AddData::new(state))
         .with(Tracing)
-}
-
-/// CORS for the configured origins; none configured, no CORS at all (poem's
-/// `Cors` without origins would allow every origin).
-fn cors(origins: &[String]) -> Option<Cors> {
-    let origins: Vec<&str> = origins
-        .iter()
-        .map(|o| o.trim())
-        .filter(|o| !o.is_empty())
-        .collect();
-    if origins.is_empty() {
-        return None;
-    }
-    Some(Cors::new().allow_origins(origins))
 }

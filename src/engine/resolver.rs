@@ -119,10 +119,12 @@ impl Resolver {
         let Some(by_id) = by_id else {
             return self.by_search(film).await;
         };
+        let from_export = film.lookup_key.starts_with("tmdb:");
         match self.outcome(by_id).await? {
             // An id TMDB has no record of (a typo in the export): the IMDb id
             // or the title may still find the film, with candidates if not.
-            Outcome::Unmatched(none) if none.is_empty() => {
+            // A show's id comes from a person's fix, which a search must not override.
+            Outcome::Unmatched(none) if none.is_empty() && from_export => {
                 let fallback = Film {
                     lookup_key: lookup_key(&film.title, film.year, film.imdb_id.as_deref(), None),
                     tmdb_id: None,

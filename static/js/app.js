@@ -32,6 +32,7 @@ const state = {
   session: null,
   live: null,
   movieSeq: new Map(), // movie id → seq of the event (or snapshot) it was last set from
+  eventSeq: new Map(), // movie id → seq of its last `movie` event
   reloadToken: 0,
   samples: [],
   lastAnnounce: 0,
@@ -164,7 +165,7 @@ function bindUpload() {
 async function openSession(id, known = null) {
   if (state.id === id && state.live) return;
   stopLive();
-  Object.assign(state, { id, session: null, movieSeq: new Map(), samples: [], lastAnnounce: 0 });
+  Object.assign(state, { id, session: null, movieSeq: new Map(), eventSeq: new Map(), samples: [], lastAnnounce: 0 });
   state.stats.last = '';
   library.reset();
   $('upload-view').hidden = true;
@@ -219,6 +220,7 @@ function startLive(from) {
     onMovie: (movie, progress, seq) => {
       if ((state.movieSeq.get(movie.id) ?? -1) >= seq) return;
       state.movieSeq.set(movie.id, seq);
+      state.eventSeq.set(movie.id, seq);
       library.upsert([movie], { fresh: true });
       updateProgress(progress);
       scheduleStats();
@@ -378,11 +380,13 @@ function renderTransport(name, liveState) {
 // ---- Actions -------------------------------------------------------------------------
 
 async function fixMovie(movie, tmdbId, mediaType) {
-  const seen = state.movieSeq.get(movie.id) ?? -1;
+  // Only the film's own event can overtake the answer (a reload of every
+  // film may have read it before the fix).
+  const seen = state.eventSeq.get(movie.id) ?? -1;
   const queued = await api.fixMovie(state.id, movie.id, tmdbId, mediaType);
   // The answer is the film queued again; its `movie` event follows, unless it
   // already came while the answer was on its way: then the answer is older.
-  const overtaken = (state.movieSeq.get(movie.id) ?? -1) > seen;
+  const overtaken = (state.eventSeq.get(movie.id) ?? -1) > seen;
   if (!overtaken) state.movieSeq.set(queued.id, state.live?.lastSeq ?? 0);
   const session = await api.getSession(state.id).catch(() => null);
   if (session) updateSession(session);

@@ -91,6 +91,9 @@ impl Gate {
                     continue;
                 }
                 tokio::select! {
+                    // Overtaken and due at once: the caller ahead gets the cell.
+                    biased;
+                    () = &mut turn => {}
                     () = self.limiter.until_ready() => {
                         // A 429 may have paused everyone meanwhile: then wait
                         // it out and take a fresh cell after it.
@@ -98,7 +101,6 @@ impl Gate {
                             break;
                         }
                     }
-                    () = turn => {}
                 }
             }
         }
@@ -170,8 +172,8 @@ mod tests {
     #[tokio::test]
     async fn finishing_calls_overtake_queued_starts() {
         use std::sync::Arc;
-        // 10/s: the next cell is 100 ms away, far more than any scheduling delay.
-        let gate = Arc::new(Gate::new(NonZeroU32::new(10).unwrap(), 16));
+        // 5/s: the next cell is 200 ms away, far more than any scheduling delay.
+        let gate = Arc::new(Gate::new(NonZeroU32::new(5).unwrap(), 16));
         drop(gate.admit(Priority::Start).await); // spend the first cell
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();

@@ -153,6 +153,15 @@ async fn a_completed_session_answers_at_once_and_unknown_ones_are_404(backend: B
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0].event, "snapshot");
     assert_eq!(messages[1].event, "completed");
+    // Its stream over, the session's channel is gone (nothing would publish to remove it).
+    let hub = &app.server.state.hub;
+    for _ in 0..100 {
+        if hub.channels() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(hub.channels(), 0, "no channel left behind");
 
     let response = open_sse(&app, "0b7e5a0c-0000-4000-8000-000000000000", None).await;
     common::assert_problem(response, 404).await;

@@ -41,6 +41,18 @@ pub enum Subscription {
     Ended,
 }
 
+/// Gives a session's channel back to the hub when a subscription ends.
+struct Release {
+    hub: Hub,
+    session_id: String,
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.hub.release(&self.session_id);
+    }
+}
+
 /// Reads a `Last-Event-ID`: anything but a non-negative number means "start fresh".
 pub fn parse_last_event_id(raw: Option<&str>) -> Option<i64> {
     raw.and_then(|v| v.trim().parse::<i64>().ok())
@@ -55,7 +67,7 @@ impl Streams {
         session_id: &str,
         last_event_id: Option<i64>,
     ) -> Result<Option<Subscription>, StoreError> {
-        let mut live = self.hub.subscribe(session_id);
+        let live = self.hub.subscribe(session_id);
         let Some(session) = sessions::get(&self.db, session_id).await? else {
             drop(live);
             self.hub.release(session_id);
@@ -94,6 +106,10 @@ impl Streams {
         let session_id = session_id.to_owned();
         Ok(Some(Subscription::Events(Box::pin(
             async_stream::stream! {
+                // Dropped last, after the receiver below: a completed session
+                // publishes nothing more to remove its channel.
+                let _release = Release { hub: this.hub.clone(), session_id: session_id.clone() };
+                let mut live = live;
                 if let Some(snapshot) = head {
                     yield snapshot;
                 }

@@ -18,6 +18,16 @@ fn allow_origin(response: &reqwest::Response) -> Option<&str> {
         .map(|v| v.to_str().unwrap())
 }
 
+/// A GET as a page at `origin` sends it.
+async fn get_from(app: &TestApp, path: &str, origin: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("Origin", origin)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
     app.client
         .request(Method::OPTIONS, app.url(MISSING))
@@ -31,13 +41,7 @@ async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
 #[tokio::test]
 async fn by_default_no_origin_is_allowed() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .header("Origin", OTHER)
-        .send()
-        .await
-        .unwrap();
+    let response = get_from(&app, "/healthz", OTHER).await;
     assert_eq!(
         response.status(),
         200,
@@ -59,13 +63,7 @@ async fn by_default_no_origin_is_allowed() {
 async fn configured_origins_are_allowed_and_others_refused() {
     let app = TestApp::spawn_with(|c| c.cors_origins = vec![ALLOWED.to_owned()]).await;
 
-    let response = app
-        .client
-        .get(app.url(MISSING))
-        .header("Origin", ALLOWED)
-        .send()
-        .await
-        .unwrap();
+    let response = get_from(&app, MISSING, ALLOWED).await;
     assert_eq!(
         allow_origin(&response),
         Some(ALLOWED),
@@ -77,13 +75,7 @@ async fn configured_origins_are_allowed_and_others_refused() {
     assert_eq!(response.status(), 200);
     assert_eq!(allow_origin(&response), Some(ALLOWED));
 
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .header("Origin", OTHER)
-        .send()
-        .await
-        .unwrap();
+    let response = get_from(&app, "/healthz", OTHER).await;
     assert_eq!(allow_origin(&response), None);
     let problem = assert_problem(response, 403).await;
     assert!(

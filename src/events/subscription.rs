@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use futures_util::stream::BoxStream;
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::Hub;
@@ -41,14 +42,38 @@ pub enum Subscription {
     Ended,
 }
 
-/// Gives a session's channel back to the hub when a subscription ends.
-struct Release {
+/// A subscriber's receiver of a session's live events. Dropped, on whatever
+/// path, it gives the session's channel back to the hub: a completed session
+/// publishes nothing more that would remove it.
+struct Live {
+    /// Always set; taken only when dropped, so that the hub sees no receiver left.
+    rx: Option<broadcast::Receiver<Arc<Published>>>,
     hub: Hub,
     session_id: String,
 }
 
-impl Drop for Release {
+impl Live {
+    fn new(hub: &Hub, session_id: &str) -> Self {
+        Self {
+            rx: Some(hub.subscribe(session_id)),
+            hub: hub.clone(),
+            session_id: session_id.to_owned(),
+        }
+    }
+
+    async fn recv(&mut self) -> Result<Arc<Published>, RecvError> {
+        self.rx.as_mut().expect("set until dropped").recv().await
+    }
+
+    /// Listens again after the channel was dropped.
+    fn resubscribe(&mut self) {
+        self.rx = Some(self.hub.subscribe(&self.session_id));
+    }
+}
+
+impl Drop for Live {
     fn drop(&mut self) {
+        drop(self.rx.take());
         self.hub.release(&self.session_id);
     }
 }
@@ -67,17 +92,13 @@ impl Streams {
         session_id: &str,
         last_event_id: Option<i64>,
     ) -> Result<Option<Subscription>, StoreError> {
-        let live = self.hub.subscribe(session_id);
+        let mut live = Live::new(&self.hub, session_id);
         let Some(session) = sessions::get(&self.db, session_id).await? else {
-            drop(live);
-            self.hub.release(session_id);
             return Ok(None);
         };
         let last = session.last_seq;
         let completed = session.completed_at.is_some();
         if completed && last_event_id == Some(last) {
-            drop(live);
-            self.hub.release(session_id);
             return Ok(Some(Subscription::Ended));
         }
         // `head` goes first; then the log is replayed from `start` up to `last`.
@@ -106,10 +127,6 @@ impl Streams {
         let session_id = session_id.to_owned();
         Ok(Some(Subscription::Events(Box::pin(
             async_stream::stream! {
-                // Dropped last, after the receiver below: a completed session
-                // publishes nothing more to remove its channel.
-                let _release = Release { hub: this.hub.clone(), session_id: session_id.clone() };
-                let mut live = live;
                 if let Some(snapshot) = head {
                     yield snapshot;
                 }
@@ -161,7 +178,7 @@ impl Streams {
                             }
                             Err(RecvError::Closed) => {
                                 // The channel was dropped: listen again, then catch up from the log.
-                                live = this.hub.subscribe(&session_id);
+                                live.resubscribe();
                                 break None;
                             }
                         }

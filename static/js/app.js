@@ -6,6 +6,7 @@ import { chart } from './charts.js';
 import { country, eta, h, language, longDuration, number, runtime } from './format.js';
 import { Library } from './library.js';
 import { LiveSession, TRANSPORTS } from './live.js';
+import { PageState } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,13 +28,11 @@ const STATS_INTERVAL_MS = 1500;
 /** Window over which the rate of films per second is measured. */
 const RATE_WINDOW_MS = 10000;
 
+/** The session on the page and which state of each film it shows (state.js). */
+const page = new PageState();
 const state = {
-  id: null,
   session: null,
   live: null,
-  movieSeq: new Map(), // movie id → seq of the event (or snapshot) it was last set from
-  eventSeq: new Map(), // movie id → seq of its last `movie` event
-  reloadToken: 0,
   samples: [],
   lastAnnounce: 0,
   stats: { timer: null, inFlight: false, again: false, last: '' },
@@ -71,7 +70,7 @@ window.addEventListener('hashchange', route);
 
 function showUpload() {
   stopLive();
-  state.id = null;
+  page.close();
   $('session-view').hidden = true;
   $('upload-view').hidden = false;
   $('transport').hidden = true;
@@ -163,9 +162,10 @@ function bindUpload() {
 // ---- A session ----------------------------------------------------------------------
 
 async function openSession(id, known = null) {
-  if (state.id === id && state.live) return;
+  if (page.sessionId === id && state.live) return;
   stopLive();
-  Object.assign(state, { id, session: null, movieSeq: new Map(), eventSeq: new Map(), samples: [], lastAnnounce: 0 });
+  page.open(id);
+  Object.assign(state, { session: null, samples: [], lastAnnounce: 0 });
   state.stats.last = '';
   library.reset();
   $('upload-view').hidden = true;
@@ -186,7 +186,7 @@ async function openSession(id, known = null) {
   } catch (err) {
     return showSessionError(err);
   }
-  if (state.id !== id) return;
+  if (page.sessionId !== id) return;
   refreshStats(true);
   startLive();
 }
@@ -209,8 +209,8 @@ function startLive(from) {
   stopLive();
   // A film load the old stream started may have read films before a fix the
   // new stream is about to report: its answer must not land.
-  state.reloadToken += 1;
-  const id = state.id;
+  page.newStream();
+  const id = page.sessionId;
   const live = new LiveSession(id, {
     onTransport: renderTransport,
     onSnapshot: (session, seq) => {
@@ -218,9 +218,7 @@ function startLive(from) {
       reloadMovies(seq);
     },
     onMovie: (movie, progress, seq) => {
-      if ((state.movieSeq.get(movie.id) ?? -1) >= seq) return;
-      state.movieSeq.set(movie.id, seq);
-      state.eventSeq.set(movie.id, seq);
+      if (!page.applyEvent(movie.id, seq)) return;
       library.upsert([movie], { fresh: true });
       updateProgress(progress);
       scheduleStats();
@@ -258,21 +256,18 @@ function resubscribe() {
 
 /** Reads every film after a snapshot; events newer than the snapshot win. */
 async function reloadMovies(snapshotSeq) {
-  const token = ++state.reloadToken;
-  const id = state.id;
+  const reload = page.beginReload(snapshotSeq);
   try {
-    const movies = await api.allMovies(id);
-    if (token !== state.reloadToken || id !== state.id) return;
-    const fresh = movies.filter((m) => (state.movieSeq.get(m.id) ?? -1) <= snapshotSeq);
-    for (const m of fresh) state.movieSeq.set(m.id, snapshotSeq);
-    library.upsert(fresh);
+    const movies = await api.allMovies(reload.sessionId);
+    const fresh = page.applyReload(reload, movies);
+    if (fresh) library.upsert(fresh);
   } catch (err) {
-    if (err?.status === 404 && token === state.reloadToken && id === state.id) showSessionError(err);
+    if (err?.status === 404 && page.isCurrent(reload)) showSessionError(err);
   }
 }
 
 function updateSession(session) {
-  if (!session || session.id !== state.id) return;
+  if (!session || session.id !== page.sessionId) return;
   state.session = session;
   $('session-format').textContent = FORMAT_NAMES[session.source_format] || session.source_format;
   updateProgress(session);
@@ -379,26 +374,22 @@ function renderTransport(name, liveState) {
 
 // ---- Actions -------------------------------------------------------------------------
 
+/** Fixes a match; answers the film as queued again, or null when its own newer event came first. */
 async function fixMovie(movie, tmdbId, mediaType) {
-  // Only the film's own event can overtake the answer (a reload of every
-  // film may have read it before the fix).
-  const seen = state.eventSeq.get(movie.id) ?? -1;
-  const queued = await api.fixMovie(state.id, movie.id, tmdbId, mediaType);
-  // The answer is the film queued again; its `movie` event follows, unless it
-  // already came while the answer was on its way: then the answer is older.
-  const overtaken = (state.eventSeq.get(movie.id) ?? -1) > seen;
-  if (!overtaken) state.movieSeq.set(queued.id, state.live?.lastSeq ?? 0);
-  const session = await api.getSession(state.id).catch(() => null);
+  const fix = page.beginFix(movie.id);
+  const queued = await api.fixMovie(page.sessionId, movie.id, tmdbId, mediaType);
+  const answer = page.applyFixAnswer(fix, queued, state.live?.lastSeq ?? 0);
+  const session = await api.getSession(page.sessionId).catch(() => null);
   if (session) updateSession(session);
   resubscribe();
-  return overtaken ? null : queued;
+  return answer;
 }
 
 async function retryFailed() {
   const button = $('retry-button');
   button.disabled = true;
   try {
-    const session = await api.retryFailed(state.id);
+    const session = await api.retryFailed(page.sessionId);
     updateSession(session);
     resubscribe();
   } catch (err) {
@@ -410,7 +401,7 @@ async function retryFailed() {
 
 async function copyLink() {
   const button = $('copy-link');
-  const url = `${location.origin}/?session=${encodeURIComponent(state.id)}`;
+  const url = `${location.origin}/?session=${encodeURIComponent(page.sessionId)}`;
   try {
     await navigator.clipboard.writeText(url);
     button.textContent = 'Link copied';
@@ -440,11 +431,11 @@ async function refreshStats(now = false) {
     state.stats.again = now ? 'now' : state.stats.again || 'later';
     return;
   }
-  const id = state.id;
+  const id = page.sessionId;
   state.stats.inFlight = true;
   try {
     const stats = await api.getStats(id, 10);
-    if (id === state.id) renderStats(stats);
+    if (id === page.sessionId) renderStats(stats);
   } catch (err) {
     console.warn('reelstream: statistics unavailable', err);
   } finally {

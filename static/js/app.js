@@ -1,12 +1,16 @@
-// The reelstream dashboard: upload, live progress, statistics, library.
-// Plain ES modules, no build step.
+// The reelstream dashboard: routing, a session's progress, its live updates
+// and the actions on it. The upload view (upload.js), the statistics
+// (stats.js) and the library (library.js) have modules of their own; the
+// rules that keep the page consistent are in state.js, away from the DOM so
+// node can unit-test them. Plain ES modules, no build step.
 
 import * as api from './api.js';
-import { chart } from './charts.js';
-import { country, eta, h, language, longDuration, number, runtime } from './format.js';
+import { eta, h, number } from './format.js';
 import { Library } from './library.js';
 import { LiveSession, TRANSPORTS } from './live.js';
 import { PageState } from './state.js';
+import { Stats } from './stats.js';
+import { bindUpload } from './upload.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,8 +27,6 @@ const FORMAT_NAMES = {
   imdb: 'IMDb export',
   generic: 'CSV',
 };
-/** How often statistics are read again while films keep arriving. */
-const STATS_INTERVAL_MS = 1500;
 /** Window over which the rate of films per second is measured. */
 const RATE_WINDOW_MS = 10000;
 
@@ -35,10 +37,10 @@ const state = {
   live: null,
   samples: [],
   lastAnnounce: 0,
-  stats: { timer: null, inFlight: false, again: false, last: '' },
 };
 
 const library = new Library({ onFix: fixMovie });
+const stats = new Stats(() => page.sessionId);
 
 // ---- Start-up and routing --------------------------------------------------------
 
@@ -77,86 +79,10 @@ function showUpload() {
   document.title = 'reelstream — your film library, enriched live';
 }
 
-function setUploadBusy(busy, text = '') {
-  $('dropzone').dataset.state = busy ? 'busy' : 'idle';
-  $('file-input').disabled = busy;
-  $('sample-button').disabled = busy;
-  $('upload-status').textContent = text;
-}
-
-function showUploadError(err) {
-  const box = $('upload-error');
-  const problem = err?.problem;
-  box.replaceChildren(
-    h('h2', {}, problem?.title || 'The upload failed'),
-    h('p', { style: 'margin:0' }, err?.message || String(err)),
-  );
-  const rows = problem?.errors || [];
-  if (rows.length) {
-    box.append(
-      h('ul', {},
-        rows.slice(0, 10).map((e) =>
-          h('li', {}, [e.row ? `Line ${e.row}` : null, e.column ? `column “${e.column}”` : null].filter(Boolean).join(', ') + (e.row || e.column ? ': ' : ''), e.message),
-        ),
-      ),
-    );
-  }
-  box.hidden = false;
-}
-
-async function uploadFile(file) {
-  if (!file) return;
-  $('upload-error').hidden = true;
-  setUploadBusy(true, `Uploading ${file.name}…`);
-  try {
-    const session = await api.upload(file);
-    setUploadBusy(false);
-    history.pushState({ session: session.id }, '', `/?session=${encodeURIComponent(session.id)}`);
-    openSession(session.id, session);
-  } catch (err) {
-    setUploadBusy(false);
-    showUploadError(err);
-  }
-}
-
-function bindUpload() {
-  const input = $('file-input');
-  const zone = $('dropzone');
-  input.addEventListener('change', () => {
-    uploadFile(input.files?.[0]);
-    input.value = '';
-  });
-  const over = (event) => {
-    event.preventDefault();
-    if (zone.dataset.state !== 'busy') zone.dataset.state = 'over';
-  };
-  zone.addEventListener('dragenter', over);
-  zone.addEventListener('dragover', over);
-  zone.addEventListener('dragleave', (event) => {
-    if (!zone.contains(event.relatedTarget) && zone.dataset.state === 'over') zone.dataset.state = 'idle';
-  });
-  zone.addEventListener('drop', (event) => {
-    event.preventDefault();
-    zone.dataset.state = 'idle';
-    const file = event.dataTransfer?.files?.[0];
-    if (file) uploadFile(file);
-  });
-  // A file dropped anywhere else must not navigate away from the page.
-  window.addEventListener('dragover', (event) => event.preventDefault());
-  window.addEventListener('drop', (event) => event.preventDefault());
-
-  $('sample-button').addEventListener('click', async () => {
-    setUploadBusy(true, 'Fetching the sample…');
-    try {
-      const response = await fetch('/sample/watched.csv');
-      if (!response.ok) throw new Error(`the sample could not be loaded (HTTP ${response.status})`);
-      const blob = await response.blob();
-      await uploadFile(new File([blob], 'watched.csv', { type: 'text/csv' }));
-    } catch (err) {
-      setUploadBusy(false);
-      showUploadError(err);
-    }
-  });
+/** A session the upload created: its address goes into the history, and it opens. */
+function uploaded(session) {
+  history.pushState({ session: session.id }, '', `/?session=${encodeURIComponent(session.id)}`);
+  openSession(session.id, session);
 }
 
 // ---- A session ----------------------------------------------------------------------
@@ -166,7 +92,7 @@ async function openSession(id, known = null) {
   stopLive();
   page.open(id);
   Object.assign(state, { session: null, samples: [], lastAnnounce: 0 });
-  state.stats.last = '';
+  stats.reset();
   library.reset();
   $('upload-view').hidden = true;
   $('session-view').hidden = false;
@@ -187,7 +113,7 @@ async function openSession(id, known = null) {
     return showSessionError(err);
   }
   if (page.sessionId !== id) return;
-  refreshStats(true);
+  stats.refresh(true);
   startLive();
 }
 
@@ -221,17 +147,17 @@ function startLive(from) {
       if (!page.applyEvent(movie.id, seq)) return;
       library.upsert([movie], { fresh: true });
       updateProgress(progress);
-      scheduleStats();
+      stats.schedule();
     },
     onCompleted: (session) => {
       updateSession(session);
-      refreshStats(true);
+      stats.refresh(true);
     },
     onPoll: (session, movies) => {
       updateSession(session);
       if (movies) {
         library.replace(movies);
-        scheduleStats();
+        stats.schedule();
       }
     },
     onGone: (err) => showSessionError(err),
@@ -411,111 +337,9 @@ async function copyLink() {
   setTimeout(() => (button.textContent = 'Copy link'), 2000);
 }
 
-// ---- Statistics -------------------------------------------------------------------
-
-function scheduleStats() {
-  if (state.stats.timer) return;
-  state.stats.timer = setTimeout(() => {
-    state.stats.timer = null;
-    refreshStats();
-  }, STATS_INTERVAL_MS);
-}
-
-async function refreshStats(now = false) {
-  if (now && state.stats.timer) {
-    clearTimeout(state.stats.timer);
-    state.stats.timer = null;
-  }
-  if (state.stats.inFlight) {
-    // The one in flight may predate what asked for this one.
-    state.stats.again = now ? 'now' : state.stats.again || 'later';
-    return;
-  }
-  const id = page.sessionId;
-  state.stats.inFlight = true;
-  try {
-    const stats = await api.getStats(id, 10);
-    if (id === page.sessionId) renderStats(stats);
-  } catch (err) {
-    console.warn('reelstream: statistics unavailable', err);
-  } finally {
-    state.stats.inFlight = false;
-    const again = state.stats.again;
-    state.stats.again = false;
-    if (again === 'now') refreshStats(true);
-    else if (again) scheduleStats();
-  }
-}
-
-function renderStats(stats) {
-  const key = JSON.stringify(stats);
-  if (key === state.stats.last) return;
-  state.stats.last = key;
-
-  const tiles = [
-    ['Films', number(stats.total_movies), `${number(stats.enriched_movies)} enriched`],
-    ['Watch time', longDuration(stats.runtime.total_minutes), `${number(stats.runtime.films)} films with a runtime`],
-    ['Average runtime', stats.runtime.average_minutes ? runtime(Math.round(stats.runtime.average_minutes)) : '—', null],
-    ['Top genre', stats.genres[0]?.name ?? '—', stats.genres[0] ? `${number(stats.genres[0].count)} films` : null],
-    ['Top director', stats.directors[0]?.name ?? '—', stats.directors[0] ? `${number(stats.directors[0].count)} films` : null],
-  ];
-  if (stats.ratings) {
-    tiles.push(['Average rating', `${stats.ratings.average.toFixed(2)} ★`, `${number(stats.ratings.rated)} rated`]);
-  }
-  $('stat-tiles').replaceChildren(
-    ...tiles.map(([label, value, note]) =>
-      h('div', { class: 'tile' }, h('p', { class: 'tile-label' }, label), h('p', { class: /^[\d.,\s]+$|^\d/.test(value) ? 'tile-value' : 'tile-value is-text' }, value), note ? h('p', { class: 'tile-note' }, note) : null),
-    ),
-  );
-
-  const named = (list, name = (n) => n) => list.map((e) => ({ label: name(e.name), value: e.count }));
-  const charts = [
-    chart({ id: 'chart-genres', title: 'Genres', items: named(stats.genres) }),
-    chart({
-      id: 'chart-decades',
-      title: 'Decades',
-      kind: 'columns',
-      items: stats.decades.map((d) => ({ label: `${d.decade}s`, short: stats.decades.length > 9 ? `’${String(d.decade).slice(2)}` : `${d.decade}s`, value: d.count })),
-    }),
-    chart({ id: 'chart-directors', title: 'Directors', note: 'most watched', items: named(stats.directors) }),
-    chart({ id: 'chart-countries', title: 'Countries', note: 'of production', items: named(stats.countries, country) }),
-    chart({
-      id: 'chart-runtime',
-      title: 'Runtime',
-      note: stats.runtime.average_minutes ? `average ${runtime(Math.round(stats.runtime.average_minutes))}` : null,
-      kind: 'columns',
-      items: stats.runtime.buckets.map((b) => ({
-        label: b.max_minutes == null ? `${b.min_minutes}+ min` : b.min_minutes === 0 ? `under ${b.max_minutes + 1} min` : `${b.min_minutes}–${b.max_minutes} min`,
-        short: b.max_minutes == null ? `${b.min_minutes}+` : b.min_minutes === 0 ? `<${b.max_minutes + 1}` : String(b.min_minutes),
-        value: b.count,
-      })),
-    }),
-    chart({ id: 'chart-languages', title: 'Languages', note: 'original', items: named(stats.languages, language) }),
-  ];
-  if (stats.ratings) {
-    charts.push(chart({
-      id: 'chart-ratings',
-      title: 'Your ratings',
-      note: `average ${stats.ratings.average.toFixed(2)} ★`,
-      kind: 'columns',
-      items: stats.ratings.histogram.map((r) => ({ label: `${r.rating} ★`, short: String(r.rating), value: r.count })),
-    }));
-  }
-  if (stats.watched_years.length) {
-    charts.push(chart({
-      id: 'chart-watched',
-      title: 'Films per year watched',
-      kind: 'columns',
-      items: stats.watched_years.map((y) => ({ label: String(y.year), short: stats.watched_years.length > 8 ? `’${String(y.year).slice(2)}` : String(y.year), value: y.count })),
-    }));
-  }
-  charts.push(chart({ id: 'chart-actors', title: 'Actors', note: 'top-billed', items: named(stats.actors) }));
-  $('charts').replaceChildren(...charts);
-}
-
 // ---- Wiring -----------------------------------------------------------------------
 
-bindUpload();
+bindUpload(uploaded);
 $('retry-button').addEventListener('click', retryFailed);
 $('copy-link').addEventListener('click', copyLink);
 $('new-upload').addEventListener('click', (event) => {

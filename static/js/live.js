@@ -9,6 +9,12 @@
 // Handlers: onTransport(name, state), onSnapshot(session, seq),
 // onMovie(movie, progress, seq), onCompleted(session, seq), onPoll(session, movies).
 // Polling has no seqs: it hands over the session and, when they changed, every movie.
+//
+// SSE and WebSocket share one skeleton (`stream`): first-message timeout,
+// backoff, resuming after the last seq seen, falling back to the next
+// transport; `STREAMS` holds only what differs between them. No DOM here
+// (only EventSource, WebSocket and fetch), so node unit-tests it with
+// stand-ins (tests/js/live.test.mjs).
 
 import { allMovies, eventsUrl, getSession, wsUrl } from './api.js';
 
@@ -17,8 +23,10 @@ const FIRST_MESSAGE_TIMEOUT_MS = 5000;
 /** Reconnection attempts of a transport that worked, before falling back. */
 const MAX_RECONNECTS = 5;
 
+/** The transports, best first: each is tried when the one before cannot connect. */
 export const TRANSPORTS = ['sse', 'websocket', 'polling'];
 
+/** Follows one session live, handing what the server says to `handlers` (above). */
 export class LiveSession {
   constructor(sessionId, handlers, { transports = TRANSPORTS } = {}) {
     this.id = sessionId;
@@ -49,12 +57,11 @@ export class LiveSession {
     if (this.transport) this.setState(this.transport, 'closed');
   }
 
+  /** Switches to transport `name`, or the next one when this browser lacks it. */
   use(name) {
     this.cleanup();
     this.failures = 0;
-    if (name === 'sse' && 'EventSource' in window) return this.sse();
-    if (name === 'websocket' && 'WebSocket' in window) return this.websocket();
-    if (name === 'sse' || name === 'websocket') return this.fallback(name);
+    if (Object.hasOwn(STREAMS, name)) return STREAMS[name].available() ? this.stream(name) : this.fallback(name);
     return this.polling();
   }
 
@@ -106,110 +113,68 @@ export class LiveSession {
     this.setState(this.transport, 'closed');
   }
 
-  // ---- Server-Sent Events -------------------------------------------------
+  // ---- SSE and WebSocket: one skeleton --------------------------------------
 
-  sse() {
-    this.setState('sse', this.failures ? 'reconnecting' : 'connecting');
-    const query = this.lastSeq ? `?last_event_id=${this.lastSeq}` : '';
-    const source = new EventSource(eventsUrl(this.id) + query);
-    let received = false;
-    const timer = setTimeout(() => {
-      if (!received) giveUp();
-    }, FIRST_MESSAGE_TIMEOUT_MS);
-    const giveUp = () => {
-      this.cleanup();
-      this.fallback('sse');
-    };
-    const onMessage = (event) => {
-      if (this.stopped) return;
-      if (!received) {
-        received = true;
-        clearTimeout(timer);
-        this.failures = 0;
-        this.setState('sse', 'live');
-      }
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (this.dispatch(message)) this.finish();
-    };
-    for (const type of ['snapshot', 'movie', 'completed']) source.addEventListener(type, onMessage);
-    source.onmessage = onMessage; // an unnamed event is still a message
-    source.onerror = () => {
-      if (this.stopped || this.finished) return;
-      if (!received) return giveUp();
-      // A stream that worked dropped. EventSource retries by itself (sending
-      // Last-Event-ID) unless the server refused; then reconnect by hand.
-      if (source.readyState === EventSource.CLOSED) {
-        this.reconnect('sse');
-      } else {
-        this.setState('sse', 'reconnecting');
-      }
-    };
-    this.cleanup = () => {
-      clearTimeout(timer);
-      source.close();
-    };
-  }
-
-  // ---- WebSocket ------------------------------------------------------------
-
-  websocket() {
-    this.setState('websocket', this.failures ? 'reconnecting' : 'connecting');
-    let socket;
-    try {
-      // Resuming: the server replays what came after `last_event_id`, with no new snapshot.
-      const query = this.lastSeq ? `?last_event_id=${this.lastSeq}` : '';
-      socket = new WebSocket(wsUrl(this.id) + query);
-    } catch {
-      return this.fallback('websocket');
-    }
+  /**
+   * Opens a stream (`sse` or `websocket`) resuming after `lastSeq`. One that
+   * says nothing in time, or fails before its first message, gives way to
+   * the next transport; one that worked and dropped is reopened with backoff.
+   */
+  stream(name) {
+    this.setState(name, this.failures ? 'reconnecting' : 'connecting');
     let received = false;
     let done = false;
-    const timer = setTimeout(() => {
-      if (!received) giveUp();
-    }, FIRST_MESSAGE_TIMEOUT_MS);
+    let connection = null;
     const giveUp = () => {
       if (done) return;
       done = true;
       this.cleanup();
-      this.fallback('websocket');
+      this.fallback(name);
     };
-    socket.onmessage = (event) => {
-      if (this.stopped || typeof event.data !== 'string') return;
-      if (!received) {
-        received = true;
-        clearTimeout(timer);
-        this.failures = 0;
-        this.setState('websocket', 'live');
-      }
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (this.dispatch(message)) {
+    const timer = setTimeout(() => {
+      if (!received) giveUp();
+    }, FIRST_MESSAGE_TIMEOUT_MS);
+    const on = {
+      message: (data) => {
+        if (this.stopped) return;
+        if (!received) {
+          received = true;
+          clearTimeout(timer);
+          this.failures = 0;
+          this.setState(name, 'live');
+        }
+        let message;
+        try {
+          message = JSON.parse(data);
+        } catch {
+          return;
+        }
+        if (this.dispatch(message)) {
+          done = true;
+          this.finish();
+        }
+      },
+      // `closed` false: the transport retries by itself (EventSource does).
+      drop: (closed) => {
+        if (done || this.stopped || this.finished) return;
+        if (!received) return giveUp();
+        if (!closed) return this.setState(name, 'reconnecting');
         done = true;
-        this.finish();
-      }
+        this.reconnect(name);
+      },
     };
-    const onDrop = () => {
-      if (done || this.stopped || this.finished) return;
-      if (!received) return giveUp();
-      done = true;
-      this.reconnect('websocket');
-    };
-    socket.onerror = onDrop;
-    socket.onclose = onDrop;
+    // Resuming: the server replays what came after `last_event_id`, with no new snapshot.
+    const query = this.lastSeq ? `?last_event_id=${this.lastSeq}` : '';
+    try {
+      connection = STREAMS[name].open(this.id, query, on);
+    } catch {
+      clearTimeout(timer);
+      return this.fallback(name);
+    }
     this.cleanup = () => {
       clearTimeout(timer);
       done = true;
-      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
-      if (socket.readyState <= WebSocket.OPEN) socket.close(1000);
+      connection.close();
     };
   }
 
@@ -222,8 +187,7 @@ export class LiveSession {
     const delay = Math.min(10000, 500 * 2 ** (this.failures - 1)) * (0.75 + Math.random() / 2);
     const timer = setTimeout(() => {
       const failures = this.failures;
-      if (name === 'sse') this.sse();
-      else this.websocket();
+      this.stream(name);
       this.failures = failures;
     }, delay);
     this.cleanup = () => clearTimeout(timer);
@@ -280,3 +244,42 @@ export class LiveSession {
 function pollInterval(total) {
   return Math.min(10000, Math.max(1000, Math.round((total || 0) / 1000) * 1000));
 }
+
+/**
+ * What differs between the two streams: how each opens, and how it reports
+ * a message (`on.message(text)`) or a drop (`on.drop(closed)`). `open`
+ * answers something to `close()`; it may throw, and then the next transport
+ * is tried.
+ */
+const STREAMS = {
+  sse: {
+    available: () => 'EventSource' in globalThis,
+    open(id, query, on) {
+      const source = new EventSource(eventsUrl(id) + query);
+      const onMessage = (event) => on.message(event.data);
+      for (const type of ['snapshot', 'movie', 'completed']) source.addEventListener(type, onMessage);
+      source.onmessage = onMessage; // an unnamed event is still a message
+      // A stream that worked dropped: EventSource retries by itself (sending
+      // Last-Event-ID) unless the server refused; only then is it reopened by hand.
+      source.onerror = () => on.drop(source.readyState === EventSource.CLOSED);
+      return { close: () => source.close() };
+    },
+  },
+  websocket: {
+    available: () => 'WebSocket' in globalThis,
+    open(id, query, on) {
+      const socket = new WebSocket(wsUrl(id) + query);
+      socket.onmessage = (event) => {
+        if (typeof event.data === 'string') on.message(event.data);
+      };
+      // A WebSocket never retries by itself: every error or close is final.
+      socket.onerror = socket.onclose = () => on.drop(true);
+      return {
+        close() {
+          socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+          if (socket.readyState <= WebSocket.OPEN) socket.close(1000);
+        },
+      };
+    },
+  },
+};

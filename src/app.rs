@@ -1,8 +1,7 @@
-//! Start-up: the shared state built once, and the life cycle of the server
-//! and its background engine.
+//! The life cycle of the server and its background engine: bind, serve,
+//! stop gracefully.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use poem::Server;
@@ -10,74 +9,8 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
-use crate::engine::resolver::Resolver;
-use crate::engine::{Engine, EngineHandle};
-use crate::events::hub::Hub;
-use crate::events::metrics::StreamMetrics;
-use crate::store::Db;
-use crate::tmdb::TmdbClient;
-
-/// Everything a request handler or background task needs, built once at start-up.
-#[derive(Clone)]
-pub struct AppState {
-    /// The database.
-    pub db: Db,
-    /// The settings the server was started with.
-    pub config: Arc<Config>,
-    /// Looks films up on TMDB, through the cache.
-    pub resolver: Arc<Resolver>,
-    /// Live event fan-out.
-    pub hub: Hub,
-    /// Wakes the engine when work arrives.
-    pub engine: EngineHandle,
-    /// Metrics of the live streams and of the TMDB client.
-    pub metrics: StreamMetrics,
-}
-
-impl AppState {
-    /// Connects to the database (migrating it) and assembles the state.
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = Db::connect(&config.database_url).await?;
-        let tmdb = TmdbClient::new(config.tmdb())?;
-        let metrics = StreamMetrics::with_collectors(vec![Box::new(tmdb.collector())]);
-        let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
-        let hub = Hub::new(config.stream_buffer);
-        Ok(Self {
-            db,
-            config: Arc::new(config),
-            resolver,
-            hub,
-            engine: EngineHandle::default(),
-            metrics,
-        })
-    }
-
-    /// Starts the enrichment engine on this state.
-    pub async fn start_engine(&self, cancel: CancellationToken) -> anyhow::Result<Engine> {
-        self.start_engine_scoped(cancel, None).await
-    }
-
-    /// Starts the enrichment engine on this state; with `only_session` set
-    /// it looks up that session's films and no other's.
-    pub async fn start_engine_scoped(
-        &self,
-        cancel: CancellationToken,
-        only_session: Option<String>,
-    ) -> anyhow::Result<Engine> {
-        Ok(Engine::start_scoped(
-            self.db.clone(),
-            self.resolver.clone(),
-            self.hub.clone(),
-            &self.engine,
-            self.config.engine_window.max(1),
-            self.config.lease(),
-            &self.config.database_url,
-            cancel,
-            only_session,
-        )
-        .await?)
-    }
-}
+use crate::engine::Engine;
+use crate::state::AppState;
 
 /// A server running in the background, as tests and the demo use it.
 pub struct RunningServer {
@@ -156,16 +89,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// `reelstream demo`: a simulator on a free loopback port, and the server
 /// pointed at it, until SIGTERM or Ctrl-C.
-pub async fn demo(args: crate::config::DemoArgs) -> anyhow::Result<()> {
+pub async fn demo(mut config: Config, latency: Duration) -> anyhow::Result<()> {
     use crate::tmdb::sim::{SimConfig, Simulator};
-    let latency = Duration::from_millis(args.demo_latency_ms);
     let sim = SimConfig {
         latency,
         jitter: latency / 3,
         ..SimConfig::default()
     };
     let sim = Simulator::new(sim).spawn("127.0.0.1:0").await?;
-    let mut config = args.config;
     if config.database_url == crate::config::DEFAULT_DATABASE_URL {
         config.database_url = "sqlite://reelstream-demo.db?mode=rwc".into();
     }

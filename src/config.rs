@@ -1,72 +1,9 @@
-//! Command line and configuration: every setting is a flag and an environment
-//! variable (SPEC §9).
+//! The server's settings: every one a flag and an environment variable
+//! (SPEC §9). The command line itself is `cli::args`.
 
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-/// reelstream: turn a movie watch history into an enriched, explorable library, live.
-#[derive(Debug, Parser)]
-#[command(
-    name = "reelstream",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
-pub struct Cli {
-    /// What to run; `serve` when omitted.
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    /// Settings for the default `serve` command.
-    #[command(flatten)]
-    pub serve: Config,
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-#[allow(clippy::large_enum_variant)] // parsed once at start-up
-pub enum Command {
-    /// Run the HTTP server (the default).
-    Serve(Config),
-    /// Serve with a built-in offline TMDB simulator and its sample catalog:
-    /// no key, no network.
-    Demo(DemoArgs),
-    /// Enrich an export from the command line, with a progress bar; no
-    /// server needed.
-    ///
-    /// Reads FILE (a Letterboxd CSV or export ZIP, an IMDb export, or any CSV
-    /// with a title column), looks every film up on TMDB with the server's
-    /// engine, cache and matcher, and writes the enriched library as CSV or
-    /// JSON.
-    Enrich(crate::cli::EnrichArgs),
-    /// Run only the TMDB simulator (for benchmarks and scripts).
-    TmdbSim(SimArgs),
-    /// Print the OpenAPI specification (YAML) and exit.
-    Openapi,
-}
-
-/// Settings of `reelstream demo`.
-#[derive(Clone, Debug, Args)]
-pub struct DemoArgs {
-    /// Server settings; the database defaults to `reelstream-demo.db` so
-    /// simulated answers never mix with a real TMDB cache.
-    #[command(flatten)]
-    pub config: Config,
-    /// Simulated TMDB latency per request, in milliseconds.
-    #[arg(long, env = "REELSTREAM_DEMO_LATENCY_MS", default_value_t = 150)]
-    pub demo_latency_ms: u64,
-}
-
-/// Settings of `reelstream tmdb-sim`.
-#[derive(Clone, Debug, Args)]
-pub struct SimArgs {
-    /// Address the simulator listens on (port 0 picks one; the base URL is printed).
-    #[arg(long, env = "REELSTREAM_SIM_BIND", default_value = "127.0.0.1:8090")]
-    pub bind: String,
-    /// Simulator behaviour.
-    #[command(flatten)]
-    pub sim: crate::tmdb::sim::SimConfig,
-}
+use clap::{Args, Parser, ValueEnum};
 
 /// The default database URL, which `demo` swaps for its own file.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://reelstream.db?mode=rwc";
@@ -207,7 +144,13 @@ impl Config {
 
     /// Defaults for tests and embedding: everything as documented, on `database_url`.
     pub fn with_database(database_url: impl Into<String>) -> Self {
-        let mut config = Cli::parse_from(["reelstream"]).serve;
+        /// The settings alone, as a command line without arguments gives them.
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut config = Defaults::parse_from(["reelstream"]).config;
         config.database_url = database_url.into();
         config
     }

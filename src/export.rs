@@ -32,33 +32,46 @@ impl ExportFormat {
     }
 }
 
-/// The CSV columns, in order.
-pub const CSV_COLUMNS: &[&str] = &[
-    "row",
-    "title",
-    "year",
-    "status",
-    "tmdb_id",
-    "imdb_id",
-    "media_type",
-    "matched_title",
-    "original_title",
-    "release_date",
-    "runtime",
-    "genres",
-    "directors",
-    "cast",
-    "countries",
-    "original_language",
-    "vote_average",
-    "poster_url",
-    "match_confidence",
-    "letterboxd_uri",
-    "watched_date",
-    "rating",
-    "rewatch",
-    "error",
+/// A CSV column: its header and how a movie fills it.
+type Column = (&'static str, fn(&Movie) -> String);
+
+fn opt<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(T::to_string).unwrap_or_default()
+}
+
+/// The CSV columns, in order: each header beside the cell it heads, so the
+/// two cannot drift apart.
+const CSV_COLUMNS: &[Column] = &[
+    ("row", |m| m.row.to_string()),
+    ("title", |m| m.title.clone()),
+    ("year", |m| opt(&m.year)),
+    ("status", |m| m.status.to_string()),
+    ("tmdb_id", |m| opt(&m.tmdb_id)),
+    ("imdb_id", |m| opt(&m.imdb_id)),
+    ("media_type", |m| opt(&m.media_type)),
+    ("matched_title", |m| opt(&m.matched_title)),
+    ("original_title", |m| opt(&m.original_title)),
+    ("release_date", |m| opt(&m.release_date)),
+    ("runtime", |m| opt(&m.runtime)),
+    ("genres", |m| m.genres.join("; ")),
+    ("directors", |m| m.directors.join("; ")),
+    ("cast", |m| m.cast.join("; ")),
+    ("countries", |m| m.countries.join("; ")),
+    ("original_language", |m| opt(&m.original_language)),
+    ("vote_average", |m| opt(&m.vote_average)),
+    ("poster_url", |m| opt(&m.poster_url)),
+    ("match_confidence", |m| opt(&m.match_confidence)),
+    ("letterboxd_uri", |m| opt(&m.letterboxd_uri)),
+    ("watched_date", |m| opt(&m.watched_date)),
+    ("rating", |m| opt(&m.rating)),
+    ("rewatch", |m| m.rewatch.to_string()),
+    ("error", |m| opt(&m.error)),
 ];
+
+/// The CSV header, in column order.
+pub fn csv_header() -> impl Iterator<Item = &'static str> {
+    CSV_COLUMNS.iter().map(|(name, _)| *name)
+}
 
 /// Renders movies in `format`.
 pub fn render(movies: &[Movie], format: ExportFormat) -> Vec<u8> {
@@ -71,39 +84,15 @@ pub fn render(movies: &[Movie], format: ExportFormat) -> Vec<u8> {
 /// Renders movies as CSV with a header row.
 pub fn to_csv(movies: &[Movie]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CSV_COLUMNS).expect("writing to memory");
+    writer
+        .write_record(csv_header())
+        .expect("writing to memory");
     for m in movies {
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-        let record = [
-            m.row.to_string(),
-            m.title.clone(),
-            opt(m.year.map(|y| y.to_string())),
-            m.status.as_str().to_owned(),
-            opt(m.tmdb_id.map(|id| id.to_string())),
-            opt(m.imdb_id.clone()),
-            opt(m.media_type.clone()),
-            opt(m.matched_title.clone()),
-            opt(m.original_title.clone()),
-            opt(m.release_date.clone()),
-            opt(m.runtime.map(|r| r.to_string())),
-            m.genres.join("; "),
-            m.directors.join("; "),
-            m.cast.join("; "),
-            m.countries.join("; "),
-            opt(m.original_language.clone()),
-            num(m.vote_average),
-            opt(m.poster_url.clone()),
-            num(m.match_confidence),
-            opt(m.letterboxd_uri.clone()),
-            opt(m.watched_date.clone()),
-            num(m.rating),
-            m.rewatch.to_string(),
-            opt(m.error.clone()),
-        ];
-        writer
-            .write_record(record.iter().map(|cell| neutralise(cell).into_owned()))
-            .expect("writing to memory");
+        let cells = CSV_COLUMNS.iter().map(|(_, cell)| {
+            let cell = cell(m);
+            neutralise(&cell).into_owned()
+        });
+        writer.write_record(cells).expect("writing to memory");
     }
     writer.into_inner().expect("flushing to memory")
 }

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use reelstream::config::{Cli, Command, LogFormat};
+use reelstream::cli::args::{Cli, Command};
+use reelstream::config::LogFormat;
 
 /// The servers' default log filter.
 const SERVER_LOGS: &str = "info,sqlx=warn,sea_orm=warn";
@@ -24,7 +25,8 @@ async fn main() -> anyhow::Result<ExitCode> {
         }
         Some(Command::Demo(args)) => {
             init_tracing(args.config.log_format, SERVER_LOGS);
-            reelstream::app::demo(args).await?;
+            let latency = std::time::Duration::from_millis(args.demo_latency_ms);
+            reelstream::app::demo(args.config, latency).await?;
         }
         Some(Command::TmdbSim(args)) => {
             init_tracing(LogFormat::Text, SERVER_LOGS);

@@ -2,59 +2,11 @@
 //! streams and the exports, so every channel says the same thing.
 
 use chrono::{DateTime, Utc};
-use poem_openapi::{Enum, Object};
+use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::{Candidate, MediaType, MovieStatus, SessionStatus};
 use crate::store::entities::{movie, session};
-
-/// Where a session stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum SessionStatus {
-    /// Some films are still pending.
-    Enriching,
-    /// Every film is enriched, unmatched or failed.
-    Completed,
-}
-
-/// Where a film stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum MovieStatus {
-    /// Waiting for its TMDB lookup.
-    Pending,
-    /// Matched and enriched from TMDB.
-    Enriched,
-    /// No acceptable TMDB candidate; see `candidates`.
-    Unmatched,
-    /// TMDB kept failing; see `error`.
-    Failed,
-}
-
-impl MovieStatus {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Enriched => "enriched",
-            Self::Unmatched => "unmatched",
-            Self::Failed => "failed",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "pending" => Self::Pending,
-            "enriched" => Self::Enriched,
-            "unmatched" => Self::Unmatched,
-            "failed" => Self::Failed,
-            _ => return None,
-        })
-    }
-}
 
 /// An upload and the progress of its enrichment.
 #[derive(Clone, Debug, Object, Serialize, Deserialize)]
@@ -108,11 +60,7 @@ impl poem_openapi::types::Example for Session {
 impl From<session::Model> for Session {
     fn from(m: session::Model) -> Self {
         Self {
-            status: if m.status == crate::store::sessions::STATUS_COMPLETED {
-                SessionStatus::Completed
-            } else {
-                SessionStatus::Enriching
-            },
+            status: m.status,
             id: m.id,
             source_format: m.source_format,
             total_movies: m.total_movies.into(),
@@ -125,23 +73,6 @@ impl From<session::Model> for Session {
             completed_at: m.completed_at,
         }
     }
-}
-
-/// A TMDB candidate kept for an unmatched film, so a person can pick it.
-#[derive(Clone, Debug, PartialEq, Object, Serialize, Deserialize)]
-pub struct Candidate {
-    /// TMDB id.
-    pub tmdb_id: i64,
-    /// `movie` or `tv`.
-    pub media_type: String,
-    /// TMDB title.
-    pub title: String,
-    /// Title in the original language.
-    pub original_title: Option<String>,
-    /// Year of the primary release.
-    pub year: Option<i32>,
-    /// The matcher's score for this candidate, 0–1.
-    pub score: f64,
 }
 
 /// One film row of a session: what the export said, and once enriched, what
@@ -172,7 +103,7 @@ pub struct Movie {
     /// TMDB id once matched.
     pub tmdb_id: Option<i64>,
     /// `movie`, or `tv` for a miniseries.
-    pub media_type: Option<String>,
+    pub media_type: Option<MediaType>,
     /// TMDB title.
     pub matched_title: Option<String>,
     /// Title in the original language.
@@ -222,7 +153,7 @@ impl poem_openapi::types::Example for Movie {
             rewatch: 1,
             status: MovieStatus::Enriched,
             tmdb_id: Some(346),
-            media_type: Some("movie".into()),
+            media_type: Some(MediaType::Movie),
             matched_title: Some("Seven Samurai".into()),
             original_title: Some("七人の侍".into()),
             release_date: Some("1954-04-26".into()),
@@ -243,39 +174,36 @@ impl poem_openapi::types::Example for Movie {
     }
 }
 
-fn json_list<T: serde::de::DeserializeOwned>(value: Option<&str>) -> Vec<T> {
-    value
-        .and_then(|v| serde_json::from_str(v).ok())
-        .unwrap_or_default()
-}
-
 impl From<movie::Model> for Movie {
     fn from(m: movie::Model) -> Self {
+        let enrichment = m.enrichment();
+        let e = enrichment.as_ref();
         Self {
             id: m.id,
             row: m.row.into(),
-            status: MovieStatus::parse(&m.status).unwrap_or(MovieStatus::Pending),
-            genres: json_list(m.genres.as_deref()),
-            directors: json_list(m.directors.as_deref()),
-            cast: json_list(m.cast.as_deref()),
-            countries: json_list(m.countries.as_deref()),
-            candidates: json_list(m.candidates.as_deref()),
+            status: m.status,
+            candidates: m.candidates(),
+            // A row keeps the ids its export gave until a match replaces them.
+            tmdb_id: m.tmdb_id,
+            imdb_id: m.imdb_id,
+            media_type: e.map(|e| e.media_type),
+            matched_title: e.map(|e| e.title.clone()),
+            original_title: e.map(|e| e.original_title.clone()),
+            release_date: e.and_then(|e| e.release_date.clone()),
+            runtime: e.and_then(|e| e.runtime),
+            genres: e.map(|e| e.genres.clone()).unwrap_or_default(),
+            directors: e.map(|e| e.directors.clone()).unwrap_or_default(),
+            cast: e.map(|e| e.cast.clone()).unwrap_or_default(),
+            countries: e.map(|e| e.countries.clone()).unwrap_or_default(),
+            original_language: e.and_then(|e| e.original_language.clone()),
+            poster_url: e.and_then(|e| e.poster_url.clone()),
+            vote_average: e.and_then(|e| e.vote_average),
             title: m.title,
             year: m.year,
             letterboxd_uri: m.letterboxd_uri,
-            imdb_id: m.imdb_id,
             watched_date: m.watched_date,
             rating: m.rating,
             rewatch: m.rewatch.into(),
-            tmdb_id: m.tmdb_id,
-            media_type: m.media_type,
-            matched_title: m.matched_title,
-            original_title: m.original_title,
-            release_date: m.release_date,
-            runtime: m.runtime,
-            original_language: m.original_language,
-            poster_url: m.poster_url,
-            vote_average: m.vote_average,
             match_confidence: m.match_confidence,
             error: m.error,
         }

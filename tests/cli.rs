@@ -413,7 +413,7 @@ async fn progress_is_plain_lines_on_stderr_when_it_is_not_a_terminal() {
 
 async fn session_count(url: &str) -> u64 {
     let db = reelstream::store::Db::connect(url).await.unwrap();
-    reelstream::store::sessions::count(&db).await.unwrap()
+    common::count_sessions(&db).await
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use common::{Backend, TestApp, TestDb, test_config};
 use reelstream::app::{self, RunningServer};
+use reelstream::domain::{MovieStatus, SessionStatus};
 use reelstream::events::Published;
 use reelstream::store::entities::{event, movie};
 use reelstream::store::{Db, sessions};
@@ -147,7 +148,10 @@ async fn assert_each_row_final_once(db: &Db, session_id: &str) {
         .all(db.conn())
         .await
         .unwrap();
-    assert!(rows.iter().all(|m| m.status != "pending"), "none pending");
+    assert!(
+        rows.iter().all(|m| m.status != MovieStatus::Pending),
+        "none pending"
+    );
     let mut per_row: BTreeMap<i64, usize> = BTreeMap::new();
     for e in event::Entity::find()
         .filter(event::Column::SessionId.eq(session_id))
@@ -164,12 +168,12 @@ async fn assert_each_row_final_once(db: &Db, session_id: &str) {
     assert_eq!(per_row.len(), rows.len(), "one event per row");
     assert!(per_row.values().all(|n| *n == 1), "{per_row:?}");
     let session = sessions::get(db, session_id).await.unwrap().unwrap();
-    let count = |s: &str| rows.iter().filter(|m| m.status == s).count() as i32;
-    assert_eq!(session.status, "completed");
+    let count = |s: MovieStatus| rows.iter().filter(|m| m.status == s).count() as i32;
+    assert_eq!(session.status, SessionStatus::Completed);
     assert_eq!(session.total_movies, rows.len() as i32);
-    assert_eq!(session.enriched_count, count("enriched"));
-    assert_eq!(session.unmatched_count, count("unmatched"));
-    assert_eq!(session.failed_count, count("failed"));
+    assert_eq!(session.enriched_count, count(MovieStatus::Enriched));
+    assert_eq!(session.unmatched_count, count(MovieStatus::Unmatched));
+    assert_eq!(session.failed_count, count(MovieStatus::Failed));
     assert_eq!(
         session.processed_count,
         session.enriched_count + session.unmatched_count + session.failed_count
@@ -296,7 +300,7 @@ async fn the_listener_reconnects_and_replays_what_it_missed(backend: Backend) {
     loop {
         killed += kill_listeners(&db).await;
         let now = sessions::get(&db, &id).await.unwrap().unwrap();
-        if now.status == "completed" {
+        if now.status == SessionStatus::Completed {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -388,7 +392,7 @@ async fn wait_processed(db: &Db, id: &str, at_least: i32) {
     loop {
         let now = sessions::get(db, id).await.unwrap().unwrap();
         if now.processed_count >= at_least {
-            assert_eq!(now.status, "enriching", "still mid-session");
+            assert_eq!(now.status, SessionStatus::Enriching, "still mid-session");
             return;
         }
         assert!(
@@ -403,7 +407,7 @@ async fn wait_completed(db: &Db, id: &str) {
     let deadline = tokio::time::Instant::now() + LONG;
     loop {
         let now = sessions::get(db, id).await.unwrap().unwrap();
-        if now.status == "completed" {
+        if now.status == SessionStatus::Completed {
             return;
         }
         assert!(
@@ -506,7 +510,7 @@ async fn a_replica_killed_mid_session_is_taken_over_after_its_leases_expire(back
             .await
             .unwrap()
             .unwrap();
-        assert_ne!(now.status, "pending");
+        assert_ne!(now.status, MovieStatus::Pending);
         assert!(
             now.updated_at >= orphan.lease_expires_at.unwrap(),
             "film {} finalised at {} before A's lease expired at {:?}",

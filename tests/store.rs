@@ -10,9 +10,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use common::Backend;
+use reelstream::domain::{LookupKey, MovieStatus};
+use reelstream::store::claims::{self, Lease};
 use reelstream::store::finalize::{self, FilmOutcome, FinalState};
 use reelstream::store::sessions::{self, NewMovie};
-use reelstream::store::work::{self, Lease};
 use reelstream::store::{Db, movies};
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -159,7 +160,7 @@ async fn session_of(db: &Db, films: usize, rows_each: usize) -> String {
                 watched_date: None,
                 rating: None,
                 rewatch: 0,
-                lookup_key: format!("tmdb:{}", film + 1),
+                lookup_key: LookupKey::Tmdb(film as i64 + 1),
             });
         }
     }
@@ -178,31 +179,35 @@ async fn a_film_is_one_replicas_until_its_lease_expires(backend: Backend) {
     let db = Db::connect(&test_db.url).await.unwrap();
     let session = session_of(&db, 2, 3).await;
     let (a, b) = (lease(60), lease(60));
-    let film = (session.as_str(), "tmdb:1");
+    let key = LookupKey::Tmdb(1);
+    let film = (session.as_str(), &key);
 
-    let claimed = work::claim(&db, &a, &[film]).await.unwrap();
+    let claimed = claims::claim(&db, &a, &[film]).await.unwrap();
     assert_eq!(claimed.len(), 1);
     let token = &claimed[0];
-    assert_eq!((token.row, token.lookup_key.as_str()), (1, "tmdb:1"));
+    assert_eq!((token.row, &token.lookup_key), (1, &key));
     assert_eq!(token.lease_owner.as_deref(), Some(&*a.owner));
-    assert!(work::claim(&db, &b, &[film]).await.unwrap().is_empty());
-    assert!(work::claim(&db, &a, &[film]).await.unwrap().is_empty());
-    let pending = work::pending_films(&db).await.unwrap();
+    assert!(claims::claim(&db, &b, &[film]).await.unwrap().is_empty());
+    assert!(claims::claim(&db, &a, &[film]).await.unwrap().is_empty());
+    let pending = claims::pending_films(&db).await.unwrap();
     assert_eq!(
         pending
             .iter()
-            .map(|f| f.lookup_key.as_str())
+            .map(|f| f.lookup_key.to_string())
             .collect::<Vec<_>>(),
         ["tmdb:2"],
         "a leased film is nobody else's work"
     );
     let enriched = FinalState {
-        status: "enriched",
-        ..FinalState::default()
+        status: MovieStatus::Enriched,
+        enrichment: None,
+        match_confidence: None,
+        candidates: None,
+        error: None,
     };
     let outcome = [FilmOutcome {
         session_id: &session,
-        lookup_key: "tmdb:1",
+        lookup_key: &key,
         state: &enriched,
     }];
     let txn = db.begin_write().await.unwrap();
@@ -214,37 +219,38 @@ async fn a_film_is_one_replicas_until_its_lease_expires(backend: Backend) {
         "nor anybody else's to commit"
     );
     let finalised = finalize::finalize_films(&txn, &a, &outcome).await.unwrap();
-    let rows = &finalised[&(session.clone(), "tmdb:1".to_owned())];
+    let rows = &finalised[&(session.clone(), key.clone())];
     assert_eq!(
         rows.iter().map(|m| m.row).collect::<Vec<_>>(),
         [1, 2, 3],
         "all three rows are the claimer's to commit, in row order"
     );
     assert!(
-        rows.iter()
-            .all(|m| m.status == "enriched" && m.lease_owner.is_none() && m.attempts == 1)
+        rows.iter().all(|m| m.status == MovieStatus::Enriched
+            && m.lease_owner.is_none()
+            && m.attempts == 1)
     );
     txn.rollback().await.unwrap();
-    assert_eq!(work::renew(&db, &a).await.unwrap(), 3);
-    assert_eq!(work::renew(&db, &b).await.unwrap(), 0);
+    assert_eq!(claims::renew(&db, &a).await.unwrap(), 3);
+    assert_eq!(claims::renew(&db, &b).await.unwrap(), 0);
 
     // A claim that lapses (a replica that died) is anyone's.
     let short = Lease {
         duration: Duration::ZERO,
         ..a.clone()
     };
-    assert_eq!(work::renew(&db, &short).await.unwrap(), 3);
+    assert_eq!(claims::renew(&db, &short).await.unwrap(), 3);
     tokio::time::sleep(Duration::from_millis(20)).await;
-    assert_eq!(work::pending_films(&db).await.unwrap().len(), 2);
-    let taken = work::claim(&db, &b, &[film]).await.unwrap();
+    assert_eq!(claims::pending_films(&db).await.unwrap().len(), 2);
+    let taken = claims::claim(&db, &b, &[film]).await.unwrap();
     assert_eq!(taken.len(), 1, "taken over");
     assert_eq!(taken[0].lease_owner.as_deref(), Some(&*b.owner));
-    assert_eq!(work::renew(&db, &a).await.unwrap(), 0, "A lost it");
+    assert_eq!(claims::renew(&db, &a).await.unwrap(), 0, "A lost it");
 
     // Released (a clean shutdown): free at once.
-    assert_eq!(work::release(&db, &b).await.unwrap(), 3);
-    assert_eq!(work::claim(&db, &a, &[film]).await.unwrap().len(), 1);
-    let rows = movies::page(&db, &session, Some("pending"), 0, 100)
+    assert_eq!(claims::release(&db, &b).await.unwrap(), 3);
+    assert_eq!(claims::claim(&db, &a, &[film]).await.unwrap().len(), 1);
+    let rows = movies::page(&db, &session, Some(MovieStatus::Pending), 0, 100)
         .await
         .unwrap()
         .0;
@@ -257,7 +263,7 @@ async fn concurrent_claims_give_each_film_to_one_replica(backend: Backend) {
     let test_db = backend.create_db().await;
     let db = Db::connect(&test_db.url).await.unwrap();
     let session = session_of(&db, 20, 2).await;
-    let keys: Vec<String> = (1..=20).map(|i| format!("tmdb:{i}")).collect();
+    let keys: Vec<LookupKey> = (1..=20).map(LookupKey::Tmdb).collect();
     let claims: Vec<_> = (0..8)
         .map(|i| {
             let (db, session, keys) = (db.clone(), session.clone(), keys.clone());
@@ -268,11 +274,10 @@ async fn concurrent_claims_give_each_film_to_one_replica(backend: Backend) {
                 let mut keys = keys;
                 keys.rotate_left(i * 3 % 20);
                 for batch in keys.chunks(3) {
-                    let films: Vec<(&str, &str)> = batch
-                        .iter()
-                        .map(|k| (session.as_str(), k.as_str()))
-                        .collect();
-                    for row in work::claim(&db, &lease, &films).await.unwrap() {
+                    let films: Vec<(&str, &LookupKey)> =
+                        batch.iter().map(|k| (session.as_str(), k)).collect();
+
+                    for row in claims::claim(&db, &lease, &films).await.unwrap() {
                         assert_eq!(row.lease_owner.as_deref(), Some(&*lease.owner));
                         mine.push(row.lookup_key);
                     }
@@ -285,10 +290,10 @@ async fn concurrent_claims_give_each_film_to_one_replica(backend: Backend) {
     for claim in claims {
         all.extend(claim.await.unwrap());
     }
-    let distinct: HashSet<&String> = all.iter().collect();
+    let distinct: HashSet<&LookupKey> = all.iter().collect();
     assert_eq!(all.len(), 20, "every film claimed once: {all:?}");
     assert_eq!(distinct.len(), 20);
-    assert!(work::pending_films(&db).await.unwrap().is_empty());
+    assert!(claims::pending_films(&db).await.unwrap().is_empty());
 }
 
 /// PostgreSQL: a claim never waits for a row lock. Here the film's lease has
@@ -299,9 +304,10 @@ async fn a_claim_skips_rows_a_lapsed_claimers_committer_holds(backend: Backend) 
     let test_db = backend.create_db().await;
     let db = Db::connect(&test_db.url).await.unwrap();
     let session = session_of(&db, 1, 3).await;
-    let film = (session.as_str(), "tmdb:1");
+    let key = LookupKey::Tmdb(1);
+    let film = (session.as_str(), &key);
     let lapsed = lease(0);
-    assert_eq!(work::claim(&db, &lapsed, &[film]).await.unwrap().len(), 1);
+    assert_eq!(claims::claim(&db, &lapsed, &[film]).await.unwrap().len(), 1);
     tokio::time::sleep(Duration::from_millis(20)).await;
 
     let committer = db.begin_write().await.unwrap();
@@ -314,7 +320,7 @@ async fn a_claim_skips_rows_a_lapsed_claimers_committer_holds(backend: Backend) 
         .unwrap();
 
     let taker = lease(60);
-    let taken = tokio::time::timeout(Duration::from_secs(10), work::claim(&db, &taker, &[film]))
+    let taken = tokio::time::timeout(Duration::from_secs(10), claims::claim(&db, &taker, &[film]))
         .await
         .expect("the claim waits for no lock")
         .unwrap();

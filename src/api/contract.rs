@@ -11,6 +11,10 @@
 //!   of an enum and drops every model that holds one, so such a wrapper is
 //!   collapsed to the plain `$ref`; the referenced schema keeps its own
 //!   description.
+//! - An optional field whose type is an enum comes out as such a `$ref`,
+//!   which OpenAPI 3.0 cannot mark nullable; it is written as a nullable
+//!   string with the field's own description (the enum itself is documented
+//!   where a required field uses it).
 //! - An `Option` field is sent as `null` when it has no value (by poem-openapi
 //!   and by the serde JSON of the event streams alike), but poem-openapi only
 //!   leaves it out of `required`. Such a property (optional, without a
@@ -73,7 +77,14 @@ impl<T: OpenApi> OpenApi for GeneratorFriendly<T> {
 
     fn register(registry: &mut Registry) {
         T::register(registry);
+        let enums: Vec<String> = registry
+            .schemas
+            .iter()
+            .filter(|(_, schema)| !schema.enum_items.is_empty())
+            .map(|(name, _)| name.clone())
+            .collect();
         for schema in registry.schemas.values_mut() {
+            inline_optional_enums(schema, &enums);
             normalise_schema(schema);
         }
     }
@@ -108,6 +119,35 @@ pub fn canonical_header_name(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Writes an optional property whose type is one of `enums` as a nullable
+/// string with the property's own description: OpenAPI 3.0 cannot mark a
+/// `$ref` nullable, and the `allOf` that could is what generators refuse.
+fn inline_optional_enums(schema: &mut MetaSchema, enums: &[String]) {
+    let required = schema.required.clone();
+    for (name, property) in &mut schema.properties {
+        let MetaSchemaRef::Inline(inline) = property else {
+            continue;
+        };
+        let optional_enum = annotated_reference(inline)
+            .is_some_and(|reference| enums.iter().any(|e| *e == reference));
+        let defaulted = inline.default.is_some()
+            || inline.all_of.iter().any(|part| match part {
+                MetaSchemaRef::Inline(part) => part.default.is_some(),
+                MetaSchemaRef::Reference(_) => false,
+            });
+        if optional_enum && !defaulted && !required.contains(name) {
+            let description = inline.all_of.iter().find_map(|part| match part {
+                MetaSchemaRef::Inline(part) => part.description,
+                MetaSchemaRef::Reference(_) => None,
+            });
+            *property = MetaSchemaRef::Inline(Box::new(MetaSchema {
+                description,
+                ..MetaSchema::new("string")
+            }));
+        }
+    }
 }
 
 /// Collapses `allOf: [{$ref}, {annotations only}]` to the `$ref`, recursively.

@@ -17,9 +17,9 @@ use serde::Deserialize;
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::parse_id;
-use crate::app::AppState;
 use crate::events::subscription::{Streams, Subscription, parse_last_event_id};
 use crate::events::{Event, Published};
+use crate::state::AppState;
 
 /// Proxies close idle streams (nginx and AWS load balancers after 60 s).
 const KEEP_ALIVE: Duration = Duration::from_secs(15);

@@ -10,9 +10,9 @@ use poem_openapi::{
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
-use crate::app::AppState;
 use crate::export::{self, ExportFormat};
 use crate::model::Movie;
+use crate::state::AppState;
 use crate::store::movies;
 
 /// The library file, in the format asked for.

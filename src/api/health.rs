@@ -4,7 +4,8 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{IntoResponse, Response, handler};
 
-use crate::app::AppState;
+use super::error::ApiError;
+use crate::state::AppState;
 
 /// Liveness: the process answers.
 #[handler]
@@ -12,20 +13,33 @@ pub fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers too.
+/// Readiness: the database answers and every engine task runs.
 #[handler]
 pub async fn readyz(state: Data<&AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            super::error::ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database is not reachable",
-            )
-            .into_response()
-        }
+    if let Err(err) = state.db.ping().await {
+        tracing::warn!(error = %err, "readiness check failed");
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database is not reachable",
+        )
+        .into_response();
     }
+    // The causes are in the log; a probe's answer names the tasks only.
+    let down: Vec<&str> = state
+        .engine
+        .health()
+        .down()
+        .into_iter()
+        .map(|(task, _)| task)
+        .collect();
+    if !down.is_empty() {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("engine task down, restarting: {}", down.join(", ")),
+        )
+        .into_response();
+    }
+    "ready".into_response()
 }
 
 /// Prometheus metrics of the live streams.

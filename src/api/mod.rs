@@ -1,12 +1,12 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
+mod body_limit;
 mod contract;
 mod cors;
 mod error;
 mod events;
 mod export;
 mod health;
-mod limit;
 mod movies;
 mod session;
 mod stats;
@@ -20,7 +20,7 @@ use poem::middleware::{AddData, Tracing};
 use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Groups of operations in the reference.
 #[derive(Tags)]
@@ -84,7 +84,7 @@ fn docs() -> impl Endpoint {
 pub fn router(state: AppState) -> impl Endpoint {
     let service = openapi_service();
     let spec = spec_yaml();
-    let body_limit = limit::body_limit_for(state.config.max_upload_bytes);
+    let body_limit = body_limit::body_limit_for(state.config.max_upload_bytes);
     let cors = cors::cors(&state.config.cors_origins);
     let cors_on = cors.is_some();
     Route::new()
@@ -103,7 +103,7 @@ pub fn router(state: AppState) -> impl Endpoint {
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))
         .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
-        .around(move |ep, req| limit::limit_body(ep, req, body_limit))
+        .around(move |ep, req| body_limit::limit_body(ep, req, body_limit))
         .catch_all_error(error::problem_response)
         // Errors become problem documents before CORS adds its headers to
         // them, and CORS's own refusals (a 403) become problem documents too.

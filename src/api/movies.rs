@@ -2,14 +2,15 @@
 
 use poem::http::StatusCode;
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
-use crate::app::AppState;
-use crate::model::{Movie, MovieStatus};
-use crate::store::{movies, work};
+use crate::domain::{MediaType, MovieStatus};
+use crate::model::Movie;
+use crate::state::AppState;
+use crate::store::{movies, rematch};
 
 /// A page of a session's movies.
 #[derive(Debug, Object)]
@@ -34,17 +35,6 @@ impl poem_openapi::types::Example for MoviePage {
             limit: 1,
         }
     }
-}
-
-/// Which kind of TMDB record a manual match points at; `movie` when left out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum MediaType {
-    /// A film (`/movie/{id}`).
-    #[default]
-    Movie,
-    /// A TV miniseries (`/tv/{id}`).
-    Tv,
 }
 
 /// A manual match: the TMDB record a movie row really is.
@@ -107,7 +97,7 @@ impl MoviesApi {
         limit: Query<u64>,
     ) -> Result<Json<MoviePage>, ApiError> {
         let session = find(&state, &id).await?;
-        let status = status.0.map(MovieStatus::as_str);
+        let status = status.0;
         let (items, total) =
             movies::page(&state.db, &session.id, status, offset.0, limit.0).await?;
         Ok(Json(MoviePage {
@@ -136,17 +126,14 @@ impl MoviesApi {
         fix: Json<MovieFix>,
     ) -> Result<FixResponse, ApiError> {
         let session = find(&state, &id).await?;
-        let media_type = match fix.media_type {
-            MediaType::Movie => "movie",
-            MediaType::Tv => "tv",
-        };
+        let media_type = fix.media_type;
         let not_found = || {
             ApiError::new(
                 StatusCode::NOT_FOUND,
                 format!("session {} has no movie {}", session.id, movie_id.0),
             )
         };
-        work::movie(&state.db, movie_id.0)
+        movies::movie(&state.db, movie_id.0)
             .await?
             .filter(|m| m.session_id == session.id)
             .ok_or_else(not_found)?;
@@ -166,7 +153,7 @@ impl MoviesApi {
                 ));
             }
         }
-        let queued = work::rematch(&state.db, &session.id, movie_id.0, fix.tmdb_id, media_type)
+        let queued = rematch::rematch(&state.db, &session.id, movie_id.0, fix.tmdb_id, media_type)
             .await?
             .ok_or_else(not_found)?;
         state.engine.wake();

@@ -5,9 +5,9 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::ApiTags;
 use super::error::ApiError;
-use crate::app::AppState;
 use crate::model::Session;
-use crate::store::{entities::session, sessions, work};
+use crate::state::AppState;
+use crate::store::{entities::session, rematch, sessions};
 
 /// Session reads and removal.
 #[derive(Default)]
@@ -60,7 +60,7 @@ impl SessionApi {
         id: Path<String>,
     ) -> Result<RetryResponse, ApiError> {
         let session = find(&state, &id).await?;
-        let requeued = work::retry_failed(&state.db, &session.id).await?;
+        let requeued = rematch::retry_failed(&state.db, &session.id).await?;
         if requeued > 0 {
             tracing::info!(session = %session.id, requeued, "failed films queued again");
             state.engine.wake();

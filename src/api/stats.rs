@@ -6,7 +6,7 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::stats::{
     self, KeyCount, LibraryStats, NameCount, RUNTIME_BUCKET_MAX, RUNTIME_BUCKET_MIN,
     RUNTIME_BUCKET_WIDTH, RatingCount,

@@ -6,10 +6,10 @@ use poem_openapi::{ApiResponse, Multipart, OpenApi, payload::Json, types::multip
 
 use super::ApiTags;
 use super::error::ApiError;
-use crate::app::AppState;
 use crate::engine::intake;
 use crate::import;
 use crate::model::Session;
+use crate::state::AppState;
 
 /// The upload form.
 #[derive(Debug, Multipart)]

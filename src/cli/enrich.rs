@@ -13,12 +13,13 @@ use super::output::Output;
 use super::progress::Reporter;
 use super::summary::{self, Counts};
 use super::{CliError, EXIT_FAILED, EXIT_INTERRUPTED, EnrichArgs, input};
-use crate::app::AppState;
 use crate::config::Config;
+use crate::domain::SessionStatus;
 use crate::engine::intake;
 use crate::events::{Event, Progress, Published};
 use crate::export;
-use crate::model::{Movie, Session, SessionStatus};
+use crate::model::{Movie, Session};
+use crate::state::AppState;
 use crate::store::entities::session;
 use crate::store::{Db, movies, sessions};
 

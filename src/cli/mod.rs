@@ -2,6 +2,7 @@
 //! engine, cache and export as the server, with progress on stderr and no
 //! HTTP server.
 
+pub mod args;
 mod enrich;
 mod input;
 mod output;

@@ -195,7 +195,7 @@ pub fn human(d: Duration) -> String {
 /// Counters of a session of `total` films that has not started.
 fn not_started(total: u64) -> Progress {
     Progress {
-        status: crate::model::SessionStatus::Enriching,
+        status: crate::domain::SessionStatus::Enriching,
         total_movies: total as i64,
         processed_count: 0,
         enriched_count: 0,

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use super::progress::human;
-use crate::model::{Movie, MovieStatus};
+use crate::domain::MovieStatus;
+use crate::model::Movie;
 
 /// Most unmatched films listed by title; the output holds the rest.
 const MAX_UNMATCHED: usize = 25;

@@ -10,21 +10,23 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::enrichment::Outcome;
+use super::supervisor::Faults;
+use crate::domain::LookupKey;
 use crate::events::hub::Hub;
-use crate::events::notify;
+use crate::events::pg_fanout;
 use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
+use crate::store::claims::Lease;
 use crate::store::entities::session;
 use crate::store::finalize::{self, FilmOutcome, FinalState};
-use crate::store::work::Lease;
-use crate::store::{Db, StoreError, work};
+use crate::store::{Db, StoreError, counters, events as event_log, sessions};
 
 /// One finished lookup waiting to be committed.
 pub struct Finished {
     /// The session.
     pub session_id: String,
     /// The film within it.
-    pub lookup_key: String,
+    pub lookup_key: LookupKey,
     /// How the lookup ended.
     pub outcome: Outcome,
 }
@@ -37,15 +39,17 @@ pub async fn run(
     db: Db,
     hub: Hub,
     lease: Lease,
-    mut rx: mpsc::Receiver<Finished>,
+    rx: &mut mpsc::Receiver<Finished>,
     cancel: CancellationToken,
+    faults: Faults,
 ) {
     loop {
         let first = tokio::select! {
             item = rx.recv() => match item { Some(item) => item, None => return },
             _ = cancel.cancelled() => break,
         };
-        let batch = next_batch(first, &mut rx);
+        let batch = next_batch(first, rx);
+        faults.trip("committer");
         let mut delay = Duration::from_millis(50);
         let started = std::time::Instant::now();
         let published = loop {
@@ -75,7 +79,7 @@ pub async fn run(
     // each; whatever fails stays pending, its lease released by the engine.
     rx.close();
     while let Some(first) = rx.recv().await {
-        let batch = next_batch(first, &mut rx);
+        let batch = next_batch(first, rx);
         match commit(&db, &lease, &batch).await {
             Ok(published) => publish(&db, &hub, published),
             Err(err) => {
@@ -101,7 +105,7 @@ fn next_batch(first: Finished, rx: &mut mpsc::Receiver<Finished>) -> Vec<Finishe
 /// Hands committed events to this replica's live subscribers.
 fn publish(db: &Db, hub: &Hub, published: Vec<(String, Vec<Arc<Published>>)>) {
     // On PostgreSQL every replica's hub, this one's included, gets the
-    // events through NOTIFY and the log (events::notify): publishing them
+    // events through NOTIFY and the log (events::pg_fanout): publishing them
     // here as well would deliver them twice.
     if !db.is_postgres() {
         for (session_id, events) in published {
@@ -127,7 +131,7 @@ async fn commit(
     ids.dedup();
     let mut sessions: HashMap<String, session::Model> = HashMap::new();
     for id in ids {
-        if let Some(found) = work::session_in(&txn, id).await? {
+        if let Some(found) = sessions::session_in(&txn, id).await? {
             sessions.insert(id.to_owned(), found);
         }
     }
@@ -150,7 +154,7 @@ async fn commit(
         let mut emitted = Vec::new();
         let key = (item.session_id.clone(), item.lookup_key.clone());
         for movie in finalised.remove(&key).unwrap_or_default() {
-            work::count_final(session, state.status);
+            counters::count_final(session, state.status);
             session.last_seq += 1;
             let event = Event::Movie(MovieEvent {
                 seq: session.last_seq,
@@ -159,8 +163,8 @@ async fn commit(
             });
             emitted.push(Arc::new(Published::new(&event)));
         }
-        if work::is_complete(session) && session.completed_at.is_none() {
-            work::complete(session);
+        if counters::is_complete(session) && session.completed_at.is_none() {
+            counters::complete(session);
             session.last_seq += 1;
             let event = Event::Completed(CompletedEvent {
                 seq: session.last_seq,
@@ -178,12 +182,12 @@ async fn commit(
             log.push((session_id.as_str(), p.seq(), p.kind(), p.json()));
         }
     }
-    work::append_events(&txn, &log).await?;
+    event_log::append_events(&txn, &log).await?;
     for session in sessions.values() {
-        work::save_session(&txn, session).await?;
+        counters::save_session(&txn, session).await?;
     }
     if db.is_postgres() {
-        notify::announce(&txn, &events).await?;
+        pg_fanout::announce(&txn, &events).await?;
     }
     txn.commit().await?;
     Ok(events)

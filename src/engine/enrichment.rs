@@ -1,50 +1,14 @@
-//! What a film gains from TMDB, distilled from the details answers, and its
-//! stored final state.
+//! What a film gains from TMDB, distilled from the details answers, and the
+//! final state a lookup's outcome stores.
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::Candidate;
+use crate::domain::{Candidate, Enrichment, MediaType, MovieStatus};
 use crate::store::finalize::FinalState;
-use crate::store::movies::{STATUS_ENRICHED, STATUS_FAILED, STATUS_UNMATCHED};
 use crate::tmdb::types::{MovieDetails, TvDetails, image_url};
 
 /// Top-billed cast kept per film.
 const CAST_KEPT: usize = 10;
 /// Poster size requested from TMDB's image CDN.
 const POSTER_SIZE: &str = "w342";
-
-/// The enrichment fields of one film, as cached across sessions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Enrichment {
-    /// TMDB id.
-    pub tmdb_id: i64,
-    /// `movie` or `tv`.
-    pub media_type: String,
-    /// IMDb id, when TMDB knows it.
-    pub imdb_id: Option<String>,
-    /// TMDB title.
-    pub title: String,
-    /// Original-language title.
-    pub original_title: String,
-    /// Primary release (or first air) date.
-    pub release_date: Option<String>,
-    /// Minutes.
-    pub runtime: Option<i32>,
-    /// Genre names.
-    pub genres: Vec<String>,
-    /// Directors (creators for TV).
-    pub directors: Vec<String>,
-    /// Top-billed cast.
-    pub cast: Vec<String>,
-    /// ISO 3166-1 codes.
-    pub countries: Vec<String>,
-    /// ISO 639-1.
-    pub original_language: Option<String>,
-    /// Poster URL.
-    pub poster_url: Option<String>,
-    /// TMDB vote average.
-    pub vote_average: Option<f64>,
-}
 
 impl From<MovieDetails> for Enrichment {
     fn from(d: MovieDetails) -> Self {
@@ -53,7 +17,7 @@ impl From<MovieDetails> for Enrichment {
         cast.sort_by_key(|c| c.order);
         Self {
             tmdb_id: d.id,
-            media_type: "movie".into(),
+            media_type: MediaType::Movie,
             imdb_id: d.imdb_id.filter(|id| !id.is_empty()),
             title: d.title,
             original_title: d.original_title,
@@ -88,7 +52,7 @@ impl From<TvDetails> for Enrichment {
         };
         Self {
             tmdb_id: d.id,
-            media_type: "tv".into(),
+            media_type: MediaType::Tv,
             imdb_id: d.external_ids.and_then(|ids| ids.imdb_id),
             title: d.name,
             original_title: d.original_name,
@@ -120,42 +84,31 @@ pub enum Outcome {
     Failed(String),
 }
 
-fn json<T: Serialize>(value: &T) -> Option<String> {
-    serde_json::to_string(value).ok()
-}
-
 impl Outcome {
     /// The row state this outcome stores.
     pub fn final_state(&self) -> FinalState {
+        let nothing = FinalState {
+            status: MovieStatus::Failed,
+            enrichment: None,
+            match_confidence: None,
+            candidates: None,
+            error: None,
+        };
         match self {
             Outcome::Enriched(e, confidence) => FinalState {
-                status: STATUS_ENRICHED,
-                tmdb_id: Some(e.tmdb_id),
-                imdb_id: e.imdb_id.clone(),
-                media_type: Some(e.media_type.clone()),
-                matched_title: Some(e.title.clone()),
-                original_title: Some(e.original_title.clone()),
-                release_date: e.release_date.clone(),
-                runtime: e.runtime,
-                genres: json(&e.genres),
-                directors: json(&e.directors),
-                cast: json(&e.cast),
-                countries: json(&e.countries),
-                original_language: e.original_language.clone(),
-                poster_url: e.poster_url.clone(),
-                vote_average: e.vote_average,
+                status: MovieStatus::Enriched,
+                enrichment: Some((**e).clone()),
                 match_confidence: Some(*confidence),
-                ..FinalState::default()
+                ..nothing
             },
             Outcome::Unmatched(candidates) => FinalState {
-                status: STATUS_UNMATCHED,
-                candidates: json(candidates),
-                ..FinalState::default()
+                status: MovieStatus::Unmatched,
+                candidates: Some(candidates.clone()),
+                ..nothing
             },
             Outcome::Failed(reason) => FinalState {
-                status: STATUS_FAILED,
                 error: Some(reason.clone()),
-                ..FinalState::default()
+                ..nothing
             },
         }
     }

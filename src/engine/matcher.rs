@@ -5,7 +5,7 @@
 //! between years (exports are often one year off TMDB's primary release), and
 //! popularity as a tie-breaker between remakes of equal title and year.
 
-use crate::model::Candidate;
+use crate::domain::{Candidate, MediaType};
 use crate::tmdb::types::{MovieResult, TvResult};
 
 use super::normalize::normalize_title;
@@ -112,7 +112,7 @@ fn score(
     wanted: &Wanted<'_>,
     wanted_norm: &str,
     id: i64,
-    media_type: &str,
+    media_type: MediaType,
     title: &str,
     original_title: &str,
     year: Option<i32>,
@@ -126,7 +126,7 @@ fn score(
     Scored {
         candidate: Candidate {
             tmdb_id: id,
-            media_type: media_type.to_owned(),
+            media_type,
             title: title.to_owned(),
             original_title: (original_title != title).then(|| original_title.to_owned()),
             year,
@@ -145,7 +145,7 @@ pub fn rank_movies(wanted: &Wanted<'_>, results: &[MovieResult]) -> Vec<Scored> 
             wanted,
             &norm,
             r.id,
-            "movie",
+            MediaType::Movie,
             &r.title,
             &r.original_title,
             r.year(),
@@ -163,7 +163,7 @@ pub fn rank_tv(wanted: &Wanted<'_>, results: &[TvResult]) -> Vec<Scored> {
             wanted,
             &norm,
             r.id,
-            "tv",
+            MediaType::Tv,
             &r.name,
             &r.original_name,
             r.year(),

@@ -8,8 +8,9 @@ pub mod matcher;
 pub mod normalize;
 pub mod resolver;
 pub mod scheduler;
+pub mod supervisor;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
@@ -17,17 +18,20 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::hub::Hub;
-use crate::events::notify;
-use crate::store::work::Lease;
-use crate::store::{Db, StoreError, work};
+use crate::events::pg_fanout;
+use crate::store::claims::{self, Lease};
+use crate::store::{Db, StoreError, counters};
 use resolver::Resolver;
 use scheduler::Scheduler;
+use supervisor::{EngineHealth, Faults, OnRestart, Supervisor};
 
-/// A cheap handle to poke the running engine.
+/// A cheap handle to poke the running engine and ask how it is.
 #[derive(Clone)]
 pub struct EngineHandle {
     wake: Arc<Notify>,
     replica: Arc<str>,
+    health: EngineHealth,
+    faults: Faults,
 }
 
 impl Default for EngineHandle {
@@ -35,6 +39,8 @@ impl Default for EngineHandle {
         Self {
             wake: Arc::default(),
             replica: Lease::new(Duration::ZERO).owner,
+            health: EngineHealth::default(),
+            faults: Faults::default(),
         }
     }
 }
@@ -49,6 +55,28 @@ impl EngineHandle {
     pub fn replica_id(&self) -> &str {
         &self.replica
     }
+
+    /// Which of the engine's tasks are down right now.
+    pub fn health(&self) -> &EngineHealth {
+        &self.health
+    }
+
+    /// The faults tests inject into the engine's tasks.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+}
+
+/// How the engine runs: the settings it is started with.
+pub struct EngineSettings<'a> {
+    /// Most lookups in flight at once.
+    pub window: usize,
+    /// How long a claim on a film lasts without renewal.
+    pub lease: Duration,
+    /// The database URL, for the PostgreSQL listener's own connection.
+    pub database_url: &'a str,
+    /// When set, the only session whose films are looked up.
+    pub only_session: Option<String>,
 }
 
 /// The engine's background tasks.
@@ -59,104 +87,138 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Reconciles unfinished sessions, then starts the scheduler, the
-    /// committer and the lease renewer (and, on PostgreSQL, the listener that
-    /// fans every replica's events out to `hub`); all stop when `cancel`
-    /// fires.
-    #[allow(clippy::too_many_arguments)] // wired once, by the app
+    /// Reconciles unfinished sessions, then starts the scheduler, the claimer,
+    /// the committer and the lease renewer (and, on PostgreSQL, the listener
+    /// that fans every replica's events out to `hub`), each supervised; all
+    /// stop when `cancel` fires.
+    ///
+    /// With `only_session` set the engine touches that session alone:
+    /// `reelstream enrich` sharing a server's database must not take over
+    /// (or wait behind) the server's sessions.
     pub async fn start(
         db: Db,
         resolver: Arc<Resolver>,
         hub: Hub,
         handle: &EngineHandle,
-        window: usize,
-        lease_duration: Duration,
-        database_url: &str,
+        settings: EngineSettings<'_>,
         cancel: CancellationToken,
     ) -> Result<Self, StoreError> {
-        Self::start_scoped(
-            db,
-            resolver,
-            hub,
-            handle,
+        let EngineSettings {
             window,
-            lease_duration,
+            lease: lease_duration,
             database_url,
-            cancel,
-            None,
-        )
-        .await
-    }
-
-    /// As [`Engine::start`], but with `only_session` set it touches that
-    /// session alone: `reelstream enrich` sharing a server's database must
-    /// not take over (or wait behind) the server's sessions.
-    #[allow(clippy::too_many_arguments)] // wired once, by the app
-    pub async fn start_scoped(
-        db: Db,
-        resolver: Arc<Resolver>,
-        hub: Hub,
-        handle: &EngineHandle,
-        window: usize,
-        lease_duration: Duration,
-        database_url: &str,
-        cancel: CancellationToken,
-        only_session: Option<String>,
-    ) -> Result<Self, StoreError> {
+            only_session,
+        } = settings;
         let lease = Lease {
             owner: handle.replica.clone(),
             duration: lease_duration,
         };
+        let supervisor = Supervisor::new(
+            handle.health.clone(),
+            cancel.clone(),
+            give_back_claims(db.clone(), lease.clone(), handle.wake.clone()),
+        );
+        let faults = handle.faults.clone();
         let mut tasks = Vec::new();
         let remote_wake = Arc::new(Notify::new());
         if db.is_postgres() {
             // Listening before the first commit, so that no event is missed.
-            tasks.push(
-                notify::start(
-                    database_url,
-                    db.clone(),
-                    hub.clone(),
-                    remote_wake.clone(),
-                    cancel.clone(),
-                )
-                .await?,
+            let first = pg_fanout::start(
+                database_url,
+                db.clone(),
+                hub.clone(),
+                remote_wake.clone(),
+                cancel.clone(),
+            )
+            .await?;
+            let first = Mutex::new(Some(first));
+            let (url, db, hub, wake) = (
+                database_url.to_owned(),
+                db.clone(),
+                hub.clone(),
+                remote_wake.clone(),
             );
+            let cancel = cancel.clone();
+            tasks.push(supervisor.spawn("listener", move || {
+                let first = first.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let (url, db, hub, wake, cancel) =
+                    (url.clone(), db.clone(), hub.clone(), wake.clone(), cancel.clone());
+                async move {
+                    let task = match first {
+                        Some(task) => task,
+                        None => match pg_fanout::start(&url, db, hub, wake, cancel).await {
+                            Ok(task) => task,
+                            Err(err) => {
+                                tracing::warn!(error = %err, "could not listen for other replicas' events");
+                                return;
+                            }
+                        },
+                    };
+                    rejoin(task).await;
+                }
+            }));
         } else if only_session.is_none() {
             // One server per SQLite file: a lease left in it is a dead
             // process's, and its films are free to take at once. (A scoped
             // engine, `reelstream enrich` beside a server, leaves them be.)
-            work::release_all(&db).await?;
+            claims::release_all(&db).await?;
         }
-        for session_id in work::sessions_in_order(&db).await? {
+        for session_id in claims::sessions_in_order(&db).await? {
             if only_session.as_ref().is_none_or(|only| *only == session_id) {
-                work::reconcile(&db, &session_id).await?;
+                counters::reconcile(&db, &session_id).await?;
             }
         }
-        let (commits, rx) = mpsc::channel(window * 2);
-        tasks.push(tokio::spawn(commit::run(
+
+        // The receiving ends outlive a task that fails, so that what was
+        // queued for it waits for its restart.
+        let (commits, finished) = mpsc::channel(window * 2);
+        let finished = Arc::new(tokio::sync::Mutex::new(finished));
+        let (claims_tx, claim_requests) = mpsc::channel(window.max(1));
+        let claim_requests = Arc::new(tokio::sync::Mutex::new(claim_requests));
+
+        let (d, h, l, c, f) = (
             db.clone(),
             hub,
             lease.clone(),
-            rx,
             cancel.clone(),
-        )));
-        tasks.push(tokio::spawn(renew(
-            db.clone(),
-            lease.clone(),
-            cancel.clone(),
-        )));
+            faults.clone(),
+        );
+        tasks.push(supervisor.spawn("committer", move || {
+            let (db, hub, lease, cancel, faults) =
+                (d.clone(), h.clone(), l.clone(), c.clone(), f.clone());
+            let finished = finished.clone();
+            async move {
+                let mut finished = finished.lock().await;
+                commit::run(db, hub, lease, &mut finished, cancel, faults).await;
+            }
+        }));
+        let (d, l, c, f) = (db.clone(), lease.clone(), cancel.clone(), faults.clone());
+        tasks.push(supervisor.spawn("claimer", move || {
+            let (db, lease, cancel, faults) = (d.clone(), l.clone(), c.clone(), f.clone());
+            let requests = claim_requests.clone();
+            async move {
+                let mut requests = requests.lock().await;
+                scheduler::claimer(db, lease, &mut requests, cancel, faults).await;
+            }
+        }));
+        let (d, l, c, f) = (db.clone(), lease.clone(), cancel.clone(), faults.clone());
+        tasks.push(supervisor.spawn("renewer", move || {
+            renew(d.clone(), l.clone(), c.clone(), f.clone())
+        }));
         let scheduler = Scheduler {
             db: db.clone(),
             resolver,
             commits,
+            claims: claims_tx,
             wake: handle.wake.clone(),
             remote_wake,
             cancel,
             window,
             lease: lease.clone(),
             only_session,
+            faults,
         };
-        tasks.push(tokio::spawn(scheduler.run()));
+        tasks.push(supervisor.spawn("scheduler", move || scheduler.clone().run()));
         Ok(Self { tasks, db, lease })
     }
 
@@ -166,21 +228,48 @@ impl Engine {
         for task in self.tasks {
             let _ = task.await;
         }
-        if let Err(err) = work::release(&self.db, &self.lease).await {
+        if let Err(err) = claims::release(&self.db, &self.lease).await {
             tracing::warn!(error = %err, "could not release leases; they expire on their own");
         }
     }
 }
 
+/// What a restart does first: gives this replica's claims back and wakes the
+/// scheduler, so that the films a failed task held (claimed, being looked up,
+/// or queued for a commit that never came) are claimed and looked up again.
+/// The films the scheduler still has in flight it skips; another replica may
+/// look one up again, and the commit that lands first finalises it.
+fn give_back_claims(db: Db, lease: Lease, wake: Arc<Notify>) -> OnRestart {
+    Arc::new(move || {
+        let (db, lease, wake) = (db.clone(), lease.clone(), wake.clone());
+        Box::pin(async move {
+            if let Err(err) = claims::release(&db, &lease).await {
+                tracing::warn!(error = %err, "could not give claims back; they expire on their own");
+            }
+            wake.notify_one();
+        })
+    })
+}
+
+/// Waits for a task, passing its panic on to the supervisor.
+async fn rejoin(task: JoinHandle<()>) {
+    if let Err(err) = task.await
+        && err.is_panic()
+    {
+        std::panic::resume_unwind(err.into_panic());
+    }
+}
+
 /// Renews this replica's leases until cancelled, three times per lease.
-async fn renew(db: Db, lease: Lease, cancel: CancellationToken) {
+async fn renew(db: Db, lease: Lease, cancel: CancellationToken, faults: Faults) {
     let period = (lease.duration / 3).max(Duration::from_millis(100));
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = tokio::time::sleep(period) => {}
         }
-        if let Err(err) = work::renew(&db, &lease).await {
+        faults.trip("renewer");
+        if let Err(err) = claims::renew(&db, &lease).await {
             tracing::warn!(error = %err, "could not renew leases");
         }
     }

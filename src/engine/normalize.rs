@@ -3,6 +3,8 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::domain::LookupKey;
+
 /// Folds a title to compare it across sources: accents stripped, lowercase,
 /// `&` read as "and", punctuation as spaces, whitespace collapsed.
 pub fn normalize_title(title: &str) -> String {
@@ -40,15 +42,14 @@ pub fn lookup_key(
     year: Option<i32>,
     imdb_id: Option<&str>,
     tmdb_id: Option<i64>,
-) -> String {
-    match (tmdb_id, imdb_id) {
-        (Some(id), _) => format!("tmdb:{id}"),
-        (None, Some(imdb)) => format!("imdb:{}", imdb.to_ascii_lowercase()),
-        (None, None) => match year {
-            Some(year) => format!("title:{}|{year}", normalize_title(title)),
-            None => format!("title:{}|", normalize_title(title)),
-        },
-    }
+) -> LookupKey {
+    // Folded only when the key is the title: ids make it unnecessary.
+    let folded = if tmdb_id.is_none() && imdb_id.is_none() {
+        normalize_title(title)
+    } else {
+        String::new()
+    };
+    LookupKey::from_row(folded, year, imdb_id, tmdb_id)
 }
 
 #[cfg(test)]
@@ -79,15 +80,15 @@ mod tests {
     #[test]
     fn lookup_key_prefers_ids() {
         assert_eq!(
-            lookup_key("Dune", Some(2021), None, Some(438631)),
+            lookup_key("Dune", Some(2021), None, Some(438631)).to_string(),
             "tmdb:438631"
         );
         assert_eq!(
-            lookup_key("Dune", Some(2021), Some("tt1160419"), None),
+            lookup_key("Dune", Some(2021), Some("tt1160419"), None).to_string(),
             "imdb:tt1160419"
         );
         assert_eq!(
-            lookup_key("Dune", Some(1984), None, None),
+            lookup_key("Dune", Some(1984), None, None).to_string(),
             "title:dune|1984"
         );
         assert_ne!(

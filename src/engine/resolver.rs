@@ -11,10 +11,10 @@ use dashmap::DashMap;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use tokio::sync::OnceCell;
 
-use super::enrichment::{Enrichment, Outcome};
+use super::enrichment::Outcome;
 use super::matcher::{KEPT_CANDIDATES, Scored, Wanted, best, rank_movies, rank_tv};
 use super::normalize::lookup_key;
-use crate::model::Candidate;
+use crate::domain::{Candidate, Enrichment, LookupKey, MediaType};
 use crate::store::entities::movie;
 use crate::store::{Db, cache};
 use crate::tmdb::{TmdbClient, TmdbError};
@@ -23,7 +23,7 @@ use crate::tmdb::{TmdbClient, TmdbError};
 #[derive(Clone, Debug)]
 pub struct Film {
     /// The film's lookup key (see `normalize::lookup_key`).
-    pub lookup_key: String,
+    pub lookup_key: LookupKey,
     /// Title as written.
     pub title: String,
     /// Year as written.
@@ -52,7 +52,7 @@ impl From<movie::Model> for Film {
 enum Resolution {
     Matched {
         tmdb_id: i64,
-        media_type: String,
+        media_type: MediaType,
         confidence: f64,
     },
     Unmatched {
@@ -92,11 +92,6 @@ impl Resolver {
         }
     }
 
-    /// The TMDB client, shared with the API for manual fixes.
-    pub fn tmdb(&self) -> &TmdbClient {
-        &self.tmdb
-    }
-
     /// Looks a film up; TMDB failures after every retry become `Failed`.
     pub async fn lookup(&self, film: &Film) -> Outcome {
         match self.try_lookup(film).await {
@@ -109,17 +104,15 @@ impl Resolver {
     }
 
     async fn try_lookup(&self, film: &Film) -> Result<Outcome, TmdbError> {
-        let by_id = if let Some(id) = film.lookup_key.strip_prefix("tv:") {
-            Some(matched(id.parse().unwrap_or_default(), "tv", 1.0))
-        } else {
-            film.tmdb_id
-                .filter(|_| film.lookup_key.starts_with("tmdb:"))
-                .map(|tmdb_id| matched(tmdb_id, "movie", 1.0))
+        let by_id = match film.lookup_key {
+            LookupKey::Tv(id) => Some(matched(id, MediaType::Tv, 1.0)),
+            LookupKey::Tmdb(id) => Some(matched(id, MediaType::Movie, 1.0)),
+            LookupKey::Imdb(_) | LookupKey::Title { .. } => None,
         };
         let Some(by_id) = by_id else {
             return self.by_search(film).await;
         };
-        let from_export = film.lookup_key.starts_with("tmdb:");
+        let from_export = matches!(film.lookup_key, LookupKey::Tmdb(_));
         match self.outcome(by_id).await? {
             // An id TMDB has no record of (a typo in the export): the IMDb id
             // or the title may still find the film, with candidates if not.
@@ -150,7 +143,7 @@ impl Resolver {
                 tmdb_id,
                 media_type,
                 confidence,
-            } => match self.details(&media_type, tmdb_id).await? {
+            } => match self.details(media_type, tmdb_id).await? {
                 Some(enrichment) => Outcome::Enriched(Box::new(enrichment), confidence),
                 None => Outcome::Unmatched(Vec::new()),
             },
@@ -161,18 +154,18 @@ impl Resolver {
     /// The enrichment of one TMDB record, cached; None when TMDB has no such id.
     pub async fn details(
         &self,
-        media_type: &str,
+        media_type: MediaType,
         tmdb_id: i64,
     ) -> Result<Option<Enrichment>, TmdbError> {
-        let key = format!("{media_type}:{tmdb_id}");
+        let key = format!("{}:{tmdb_id}", media_type.as_str());
         self.cached(&key, || async {
-            Ok(if media_type == "tv" {
-                self.tmdb.tv_details(tmdb_id).await?.map(Enrichment::from)
-            } else {
-                self.tmdb
+            Ok(match media_type {
+                MediaType::Tv => self.tmdb.tv_details(tmdb_id).await?.map(Enrichment::from),
+                MediaType::Movie => self
+                    .tmdb
                     .movie_details(tmdb_id)
                     .await?
-                    .map(Enrichment::from)
+                    .map(Enrichment::from),
             })
         })
         .await
@@ -182,10 +175,10 @@ impl Resolver {
         if let Some(imdb_id) = &film.imdb_id {
             let found = self.tmdb.find_by_imdb(imdb_id).await?;
             if let Some(m) = found.movie_results.first() {
-                return Ok(matched(m.id, "movie", 1.0));
+                return Ok(matched(m.id, MediaType::Movie, 1.0));
             }
             if let Some(t) = found.tv_results.first() {
-                return Ok(matched(t.id, "tv", 1.0));
+                return Ok(matched(t.id, MediaType::Tv, 1.0));
             }
         }
         let wanted = Wanted {
@@ -243,7 +236,7 @@ impl Resolver {
     fn take_best(&self, ranked: Vec<Scored>, pool: &mut Vec<Scored>) -> Option<Resolution> {
         if let Some(top) = best(&ranked) {
             let c = &top.candidate;
-            return Some(matched(c.tmdb_id, &c.media_type, c.score));
+            return Some(matched(c.tmdb_id, c.media_type, c.score));
         }
         pool.extend(ranked);
         None
@@ -312,10 +305,10 @@ impl Resolver {
     }
 }
 
-fn matched(tmdb_id: i64, media_type: &str, confidence: f64) -> Resolution {
+fn matched(tmdb_id: i64, media_type: MediaType, confidence: f64) -> Resolution {
     Resolution::Matched {
         tmdb_id,
-        media_type: media_type.to_owned(),
+        media_type,
         confidence,
     }
 }

@@ -12,15 +12,17 @@ use tokio_util::sync::CancellationToken;
 
 use super::commit::Finished;
 use super::resolver::{Film, Resolver};
-use crate::events::notify;
+use super::supervisor::Faults;
+use crate::domain::LookupKey;
+use crate::events::pg_fanout;
+use crate::store::claims::{self, Lease, PendingFilm};
 use crate::store::entities::movie;
-use crate::store::work::{self, Lease, PendingFilm};
 use crate::store::{Db, StoreError};
 
 /// How often an idle engine looks for work it was not told about.
 const IDLE_REFRESH: Duration = Duration::from_secs(2);
 
-type FilmKey = (String, String);
+type FilmKey = (String, LookupKey);
 
 /// Pending films, one queue per session, served in turn.
 #[derive(Default)]
@@ -60,6 +62,7 @@ impl RoundRobin {
 }
 
 /// The scheduler's moving parts.
+#[derive(Clone)]
 pub struct Scheduler {
     /// The database.
     pub db: Db,
@@ -67,6 +70,8 @@ pub struct Scheduler {
     pub resolver: Arc<Resolver>,
     /// Where finished lookups go to be committed.
     pub commits: mpsc::Sender<Finished>,
+    /// Where jobs ask the claimer for their films.
+    pub claims: mpsc::Sender<ClaimRequest>,
     /// Poked when new work may exist.
     pub wake: Arc<Notify>,
     /// Poked when another replica announced new work (on PostgreSQL).
@@ -79,6 +84,8 @@ pub struct Scheduler {
     pub lease: Lease,
     /// When set, the only session whose films are looked up.
     pub only_session: Option<String>,
+    /// Faults tests inject.
+    pub faults: Faults,
 }
 
 impl Scheduler {
@@ -88,13 +95,6 @@ impl Scheduler {
         let mut in_flight: HashSet<FilmKey> = HashSet::new();
         let mut queue = RoundRobin::default();
         let mut dirty = true;
-        let (claims, requests) = mpsc::channel(self.window.max(1));
-        let claimer = tokio::spawn(claimer(
-            self.db.clone(),
-            self.lease.clone(),
-            requests,
-            self.cancel.clone(),
-        ));
         let mut takeover = tokio::time::interval(self.lease.duration.max(IDLE_REFRESH));
         takeover.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -111,7 +111,7 @@ impl Scheduler {
                 let Some(film) = queue.next() else { break };
                 let key = (film.session_id, film.lookup_key);
                 in_flight.insert(key.clone());
-                jobs.spawn(self.job(claims.clone(), key));
+                jobs.spawn(self.job(self.claims.clone(), key));
             }
             tokio::select! {
                 biased;
@@ -135,7 +135,7 @@ impl Scheduler {
                     // New work here (an upload, a retry, a fix): tell the
                     // other replicas, so that they join in at once.
                     if self.db.is_postgres()
-                        && let Err(err) = notify::announce_work(&self.db).await
+                        && let Err(err) = pg_fanout::announce_work(&self.db).await
                     {
                         tracing::warn!(error = %err, "could not announce new work");
                     }
@@ -147,16 +147,16 @@ impl Scheduler {
             }
         }
         jobs.shutdown().await;
-        let _ = claimer.await;
     }
 
     async fn refresh(&self, in_flight: &HashSet<FilmKey>) -> Result<RoundRobin, StoreError> {
-        let mut order = work::sessions_in_order(&self.db).await?;
+        self.faults.trip("scheduler");
+        let mut order = claims::sessions_in_order(&self.db).await?;
         if let Some(only) = &self.only_session {
             // Films of sessions missing from `order` are dropped by `rebuild`.
             order.retain(|id| id == only);
         }
-        let films = work::pending_films(&self.db).await?;
+        let films = claims::pending_films(&self.db).await?;
         Ok(RoundRobin::rebuild(&order, films, in_flight))
     }
 
@@ -209,7 +209,7 @@ impl Scheduler {
 
 /// A job asking for its film; answered with the film's first pending row
 /// once claimed, `None` when it is not this replica's to look up.
-struct ClaimRequest {
+pub struct ClaimRequest {
     film: FilmKey,
     reply: oneshot::Sender<Option<movie::Model>>,
 }
@@ -220,11 +220,12 @@ const CLAIM_BATCH: usize = 256;
 /// Claims films for the jobs, batching the requests that arrive together
 /// into one transaction (the slots of a window refilled together claim as one),
 /// so claiming costs a round trip per batch rather than per film.
-async fn claimer(
+pub(crate) async fn claimer(
     db: Db,
     lease: Lease,
-    mut requests: mpsc::Receiver<ClaimRequest>,
+    requests: &mut mpsc::Receiver<ClaimRequest>,
     cancel: CancellationToken,
+    faults: Faults,
 ) {
     loop {
         let first = tokio::select! {
@@ -233,6 +234,7 @@ async fn claimer(
         };
         // Let the jobs spawned alongside this one ask too.
         tokio::task::yield_now().await;
+        faults.trip("claimer");
         let mut batch = vec![first];
         while batch.len() < CLAIM_BATCH {
             match requests.try_recv() {
@@ -240,11 +242,11 @@ async fn claimer(
                 Err(_) => break,
             }
         }
-        let films: Vec<(&str, &str)> = batch
+        let films: Vec<(&str, &LookupKey)> = batch
             .iter()
-            .map(|r| (r.film.0.as_str(), r.film.1.as_str()))
+            .map(|r| (r.film.0.as_str(), &r.film.1))
             .collect();
-        match work::claim(&db, &lease, &films).await {
+        match claims::claim(&db, &lease, &films).await {
             Ok(rows) => {
                 let mut rows: HashMap<FilmKey, movie::Model> = rows
                     .into_iter()

@@ -4,13 +4,14 @@
 
 pub mod hub;
 pub mod metrics;
-pub mod notify;
+pub mod pg_fanout;
 pub mod subscription;
 
 use poem_openapi::{Object, Union};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Movie, Session, SessionStatus};
+use crate::domain::SessionStatus;
+use crate::model::{Movie, Session};
 
 /// A session's counters after a change, carried by each `movie` event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Object)]

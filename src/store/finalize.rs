@@ -10,54 +10,47 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    DatabaseTransaction, DbBackend, EntityTrait, IdenStatic, Iterable, Statement, Value,
+    ActiveModelTrait, DatabaseTransaction, DbBackend, EntityTrait, IdenStatic, Iterable, Statement,
+    Value,
 };
 
 use super::StoreError;
+use super::claims::Lease;
 use super::entities::movie;
-use super::movies::STATUS_PENDING;
-use super::work::Lease;
+use crate::domain::{Candidate, Enrichment, LookupKey, MovieStatus};
 
 /// A movie's final state, as the engine decided it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FinalState {
     /// `enriched`, `unmatched` or `failed`.
-    pub status: &'static str,
-    /// Set when matched; otherwise the row keeps the id it had.
-    pub tmdb_id: Option<i64>,
-    /// Set when TMDB knows it; otherwise the row keeps the id it had.
-    pub imdb_id: Option<String>,
-    /// `movie` or `tv`.
-    pub media_type: Option<String>,
-    /// TMDB title.
-    pub matched_title: Option<String>,
-    /// Original-language title.
-    pub original_title: Option<String>,
-    /// Primary release date.
-    pub release_date: Option<String>,
-    /// Minutes.
-    pub runtime: Option<i32>,
-    /// JSON array of names.
-    pub genres: Option<String>,
-    /// JSON array of names.
-    pub directors: Option<String>,
-    /// JSON array of names.
-    pub cast: Option<String>,
-    /// JSON array of ISO codes.
-    pub countries: Option<String>,
-    /// ISO 639-1.
-    pub original_language: Option<String>,
-    /// Poster URL.
-    pub poster_url: Option<String>,
-    /// TMDB vote average.
-    pub vote_average: Option<f64>,
+    pub status: MovieStatus,
+    /// What TMDB says of the match; none when unmatched or failed. A row
+    /// keeps the TMDB and IMDb ids it came with unless this has them.
+    pub enrichment: Option<Enrichment>,
     /// Matcher confidence.
     pub match_confidence: Option<f64>,
-    /// JSON array of candidates, when unmatched.
-    pub candidates: Option<String>,
+    /// The best candidates, when unmatched.
+    pub candidates: Option<Vec<Candidate>>,
     /// Failure reason.
     pub error: Option<String>,
+}
+
+impl FinalState {
+    /// The state as the columns it sets: every state column, so that all
+    /// the films of one statement set the same ones.
+    fn columns(&self) -> movie::ActiveModel {
+        let mut row = movie::ActiveModel {
+            status: Set(self.status),
+            match_confidence: Set(self.match_confidence),
+            error: Set(self.error.clone()),
+            ..Default::default()
+        };
+        row.set_enrichment(self.enrichment.as_ref());
+        row.set_candidates(self.candidates.as_deref());
+        row
+    }
 }
 
 /// One film's outcome within a batch.
@@ -66,13 +59,13 @@ pub struct FilmOutcome<'a> {
     /// The session.
     pub session_id: &'a str,
     /// The film within it.
-    pub lookup_key: &'a str,
+    pub lookup_key: &'a LookupKey,
     /// What its rows become.
     pub state: &'a FinalState,
 }
 
 /// The rows of each film, keyed by (session id, lookup key), as committed.
-pub type Finalised = HashMap<(String, String), Vec<movie::Model>>;
+pub type Finalised = HashMap<(String, LookupKey), Vec<movie::Model>>;
 
 /// Most films per statement: 20 parameters each stays far below SQLite's
 /// 32 766 and PostgreSQL's 65 535.
@@ -113,49 +106,12 @@ pub async fn finalize_films(
     Ok(finalised)
 }
 
-/// The state columns of `movies` an outcome sets, in the order of its values.
-const STATE_COLUMNS: [&str; 18] = [
-    "status",
-    "tmdb_id",
-    "imdb_id",
-    "media_type",
-    "matched_title",
-    "original_title",
-    "release_date",
-    "runtime",
-    "genres",
-    "directors",
-    "cast",
-    "countries",
-    "original_language",
-    "poster_url",
-    "vote_average",
-    "match_confidence",
-    "candidates",
-    "error",
-];
-
-fn state_values(state: &FinalState) -> [Value; 18] {
-    [
-        state.status.into(),
-        state.tmdb_id.into(),
-        state.imdb_id.clone().into(),
-        state.media_type.clone().into(),
-        state.matched_title.clone().into(),
-        state.original_title.clone().into(),
-        state.release_date.clone().into(),
-        state.runtime.into(),
-        state.genres.clone().into(),
-        state.directors.clone().into(),
-        state.cast.clone().into(),
-        state.countries.clone().into(),
-        state.original_language.clone().into(),
-        state.poster_url.clone().into(),
-        state.vote_average.into(),
-        state.match_confidence.into(),
-        state.candidates.clone().into(),
-        state.error.clone().into(),
-    ]
+/// The columns a final state sets, in `movie::Column` order: derived from
+/// [`FinalState::columns`], so that a column added there is written here.
+fn state_columns(state: &movie::ActiveModel) -> Vec<movie::Column> {
+    movie::Column::iter()
+        .filter(|column| state.get(*column).is_set())
+        .collect()
 }
 
 /// Builds the statement's text and its values, in order of appearance.
@@ -189,23 +145,27 @@ pub(super) fn finalize_statement(
         text: String::from("WITH \"outcome\"(\"o_session_id\", \"o_lookup_key\""),
         values: Vec::with_capacity(films.len() * 20 + 4),
     };
-    for column in STATE_COLUMNS {
-        sql.text += &format!(", \"o_{column}\"");
+    let rows: Vec<movie::ActiveModel> = films.iter().map(|f| f.state.columns()).collect();
+    let columns = rows.first().map(state_columns).unwrap_or_default();
+    for column in &columns {
+        sql.text += &format!(", \"o_{}\"", column.as_str());
     }
     sql.text += ") AS (VALUES ";
-    for (i, film) in films.iter().enumerate() {
+    for (i, (film, row)) in films.iter().zip(&rows).enumerate() {
         sql.text += if i == 0 { "(" } else { ", (" };
         sql.bind(film.session_id.into());
         sql.text += ", ";
-        sql.bind(film.lookup_key.into());
-        for value in state_values(film.state) {
+        sql.bind(film.lookup_key.to_string().into());
+        for column in &columns {
             sql.text += ", ";
-            sql.bind(value);
+            let value = row.get(*column).into_value();
+            sql.bind(value.expect("every state column is set for every film"));
         }
         sql.text.push(')');
     }
     sql.text += ") UPDATE \"movies\" SET ";
-    for column in STATE_COLUMNS {
+    for column in &columns {
+        let column = column.as_str();
         // A row keeps the ids it came with unless the outcome found them.
         if column == "tmdb_id" || column == "imdb_id" {
             sql.text += &format!("\"{column}\" = COALESCE(\"o_{column}\", \"{column}\"), ");
@@ -218,7 +178,7 @@ pub(super) fn finalize_statement(
     sql.bind(now.into());
     sql.text += " FROM \"outcome\" WHERE \"session_id\" = \"o_session_id\" \
                  AND \"lookup_key\" = \"o_lookup_key\" AND \"status\" = ";
-    sql.bind(STATUS_PENDING.into());
+    sql.bind(MovieStatus::Pending.into());
     sql.text += " AND (\"lease_expires_at\" IS NULL OR \"lease_expires_at\" < ";
     sql.bind(now.into());
     sql.text += " OR \"lease_owner\" = ";

@@ -2,13 +2,15 @@
 //! service needs. Nothing here knows about HTTP.
 
 pub mod cache;
+pub mod claims;
+pub mod counters;
 pub mod entities;
 pub mod events;
 pub mod finalize;
 pub mod movies;
+pub mod rematch;
 pub mod sessions;
 pub mod stats;
-pub mod work;
 
 use std::ops::Deref;
 use std::sync::Arc;

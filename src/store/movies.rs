@@ -4,21 +4,13 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 
 use super::entities::movie;
 use super::{Db, StoreError};
-
-/// Waiting for a lookup.
-pub const STATUS_PENDING: &str = "pending";
-/// Matched and enriched from TMDB.
-pub const STATUS_ENRICHED: &str = "enriched";
-/// No acceptable TMDB candidate.
-pub const STATUS_UNMATCHED: &str = "unmatched";
-/// TMDB kept failing after every retry.
-pub const STATUS_FAILED: &str = "failed";
+use crate::domain::MovieStatus;
 
 /// A page of a session's movies in upload order, with the total that match.
 pub async fn page(
     db: &Db,
     session_id: &str,
-    status: Option<&str>,
+    status: Option<MovieStatus>,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<movie::Model>, u64), StoreError> {
@@ -45,4 +37,9 @@ pub async fn all(db: &Db, session_id: &str) -> Result<Vec<movie::Model>, StoreEr
         .order_by_asc(movie::Column::Id)
         .all(db.conn())
         .await?)
+}
+
+/// Reads one movie row.
+pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError> {
+    Ok(movie::Entity::find_by_id(id).one(db.conn()).await?)
 }

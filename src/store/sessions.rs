@@ -1,15 +1,13 @@
 //! Session queries: creation with all its movies, reads and deletion.
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use super::entities::{event, movie, session};
 use super::{Db, StoreError};
-
-/// Session status while films are still being looked up.
-pub const STATUS_ENRICHING: &str = "enriching";
-/// Session status once every film is final.
-pub const STATUS_COMPLETED: &str = "completed";
+use crate::domain::{LookupKey, MovieStatus, SessionStatus};
 
 /// A movie row to insert, as parsed from an upload.
 #[derive(Clone, Debug)]
@@ -33,7 +31,7 @@ pub struct NewMovie {
     /// Number of rewatches.
     pub rewatch: i32,
     /// Identity of the film for lookups.
-    pub lookup_key: String,
+    pub lookup_key: LookupKey,
 }
 
 /// SQLite allows 32 766 bound variables per statement; 500 rows × ~12 columns stays well below.
@@ -49,11 +47,10 @@ pub async fn create(
     let model = session::Model {
         id: uuid::Uuid::new_v4().to_string(),
         status: if movies.is_empty() {
-            STATUS_COMPLETED
+            SessionStatus::Completed
         } else {
-            STATUS_ENRICHING
-        }
-        .to_owned(),
+            SessionStatus::Enriching
+        },
         source_format: source_format.to_owned(),
         total_movies: movies.len() as i32,
         processed_count: 0,
@@ -90,7 +87,7 @@ fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> 
         rating: Set(m.rating),
         rewatch: Set(m.rewatch),
         lookup_key: Set(m.lookup_key.clone()),
-        status: Set(super::movies::STATUS_PENDING.to_owned()),
+        status: Set(MovieStatus::Pending),
         tmdb_id: Set(m.tmdb_id),
         imdb_id: Set(m.imdb_id.clone()),
         attempts: Set(0),
@@ -111,7 +108,7 @@ pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
     let txn = db.begin_write().await?;
     // Lock the session row first, as every writer does, so that a commit for
     // it on another replica finishes before its rows go.
-    if super::work::session_in(&txn, id).await?.is_none() {
+    if session_in(&txn, id).await?.is_none() {
         return Ok(false);
     }
     // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite
@@ -131,8 +128,15 @@ pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
     Ok(result.rows_affected > 0)
 }
 
-/// Counts all sessions; used by tests and metrics.
-pub async fn count(db: &Db) -> Result<u64, StoreError> {
-    use sea_orm::PaginatorTrait;
-    Ok(session::Entity::find().count(db.conn()).await?)
+/// Reads a session inside a write transaction, locking its row (`FOR
+/// UPDATE` on PostgreSQL) so that the counters and the seq it hands out are
+/// read and written by one transaction at a time, whichever replica runs it.
+pub async fn session_in(
+    txn: &DatabaseTransaction,
+    id: &str,
+) -> Result<Option<session::Model>, StoreError> {
+    Ok(session::Entity::find_by_id(id.to_owned())
+        .lock_exclusive()
+        .one(txn)
+        .await?)
 }

@@ -12,8 +12,8 @@ use sea_orm::{
     TransactionOptions, TransactionTrait, Value,
 };
 
-use super::movies::STATUS_ENRICHED;
 use super::{Db, StoreError};
+use crate::domain::MovieStatus;
 
 /// How a film's count is split over its list fields: a film with three
 /// genres counts once for each.
@@ -196,7 +196,7 @@ impl Queries<'_> {
     }
 
     fn enriched(&self) -> Value {
-        STATUS_ENRICHED.into()
+        MovieStatus::Enriched.into()
     }
 
     async fn totals(&self) -> Result<Totals, StoreError> {

@@ -2,6 +2,7 @@
 //! retry policy shared by every caller, and credentials that never leak.
 
 mod config;
+mod credential;
 mod error;
 mod gate;
 mod metrics;
@@ -11,7 +12,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -23,6 +24,7 @@ pub use metrics::{ClientMetrics, TmdbCollector};
 use super::types::{
     ErrorBody, FindResponse, MovieDetails, MovieResult, Paged, TvDetails, TvResult,
 };
+use credential::{Credential, credential};
 use gate::{Gate, Priority};
 use metrics::Counters;
 
@@ -41,21 +43,6 @@ struct Inner {
     counters: Counters,
     max_retries: u32,
     backoff_base: Duration,
-}
-
-/// Credentials ready to attach, plus the secret to scrub from error texts.
-#[derive(Debug)]
-enum Credential {
-    Query(TmdbAuth),
-    Header(TmdbAuth, HeaderValue),
-}
-
-impl Credential {
-    fn secret(&self) -> &str {
-        match self {
-            Self::Query(auth) | Self::Header(auth, _) => auth.secret(),
-        }
-    }
 }
 
 /// How one attempt failed.
@@ -132,30 +119,8 @@ impl TmdbClient {
         query: &str,
         year: Option<i32>,
     ) -> Result<Paged<MovieResult>, TmdbError> {
-        self.search_movie_with(query, year.map(|y| ("year", y)))
-            .await
-    }
-
-    /// `GET /search/movie`, page 1, filtered on the primary release year only.
-    pub async fn search_movie_primary_year(
-        &self,
-        query: &str,
-        primary_release_year: Option<i32>,
-    ) -> Result<Paged<MovieResult>, TmdbError> {
-        self.search_movie_with(
-            query,
-            primary_release_year.map(|y| ("primary_release_year", y)),
-        )
-        .await
-    }
-
-    async fn search_movie_with(
-        &self,
-        query: &str,
-        year: Option<(&str, i32)>,
-    ) -> Result<Paged<MovieResult>, TmdbError> {
         let mut params = search_params(query);
-        params.extend(year.map(|(name, y)| (name, y.to_string())));
+        params.extend(year.map(|y| ("year", y.to_string())));
         self.get_required(&["search", "movie"], &params).await
     }
 
@@ -383,28 +348,6 @@ impl Inner {
         match &self.auth {
             Some(auth) if text.contains(auth.secret()) => text.replace(auth.secret(), "<redacted>"),
             _ => text,
-        }
-    }
-}
-
-fn credential(auth: TmdbAuth) -> Result<Credential, TmdbError> {
-    if auth.secret().trim().is_empty() {
-        return Err(TmdbError::Config(
-            "the TMDB API key or read token is empty".into(),
-        ));
-    }
-    match auth {
-        TmdbAuth::ApiKey(_) => Ok(Credential::Query(auth)),
-        TmdbAuth::ReadToken(ref token) => {
-            let mut value = HeaderValue::try_from(format!("Bearer {token}"))
-                // The message names the problem, never the token.
-                .map_err(|_| {
-                    TmdbError::Config(
-                        "the TMDB read token holds characters not allowed in a header".into(),
-                    )
-                })?;
-            value.set_sensitive(true);
-            Ok(Credential::Header(auth, value))
         }
     }
 }

@@ -137,9 +137,7 @@ impl TestApp {
 
     /// How many sessions the database holds.
     pub async fn session_count(&self) -> u64 {
-        reelstream::store::sessions::count(&self.server.state.db)
-            .await
-            .expect("count sessions")
+        count_sessions(&self.server.state.db).await
     }
 }
 
@@ -273,3 +271,12 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
 }
 
 pub mod live;
+
+/// How many sessions `db` holds, read straight from its table.
+pub async fn count_sessions(db: &reelstream::store::Db) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    reelstream::store::entities::session::Entity::find()
+        .count(db.conn())
+        .await
+        .expect("count sessions")
+}

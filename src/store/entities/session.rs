@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub status: String,
+    pub status: crate::domain::SessionStatus,
     pub source_format: String,
     pub total_movies: i32,
     pub processed_count: i32,

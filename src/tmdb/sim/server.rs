@@ -1,7 +1,6 @@
 //! The simulator's HTTP face: routing, the gates every request passes
 //! (limits, auth, faults) and the five TMDB endpoints reelstream uses.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,8 @@ use super::config::SimConfig;
 use super::counters::{Counters, EndpointKind, Served, SlidingWindow, lock};
 use super::faults::{self, Fault, Faults};
 use super::render;
-use crate::tmdb::types::{ErrorBody, FindResponse, Paged};
+use crate::tmdb::types::{ErrorBody, FindResponse};
+use params::{Params, appends, page_param, paged, query_param, year_param};
 
 /// TMDB's page size.
 const PAGE_SIZE: usize = 20;
@@ -141,8 +141,6 @@ impl Reply {
         faults::json_response(self.status, self.body)
     }
 }
-
-type Params = HashMap<String, String>;
 
 impl SimState {
     async fn respond(&self, req: &Request) -> Response {
@@ -362,46 +360,6 @@ impl SimState {
     }
 }
 
-fn query_param(params: &Params) -> &str {
-    params.get("query").map_or("", String::as_str)
-}
-
-/// A year parameter; unparsable values are ignored, as TMDB ignores them.
-fn year_param(params: &Params, name: &str) -> Option<i32> {
-    params.get(name)?.trim().parse().ok()
-}
-
-/// The page, 1 by default; `None` when outside 1–500.
-fn page_param(params: &Params) -> Option<usize> {
-    match params.get("page") {
-        None => Some(1),
-        Some(p) => p.trim().parse().ok().filter(|p| (1..=MAX_PAGE).contains(p)),
-    }
-}
-
-/// Whether `append_to_response` asks for `part`.
-fn appends(params: &Params, part: &str) -> bool {
-    params
-        .get("append_to_response")
-        .is_some_and(|a| a.split(',').any(|p| p.trim() == part))
-}
-
-fn paged<T>(all: Vec<T>, page: usize) -> Paged<T> {
-    let total_results = all.len();
-    let results = all
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
-    Paged {
-        page: page as u32,
-        results,
-        // TMDB answers an empty search with one (empty) page.
-        total_pages: total_results.div_ceil(PAGE_SIZE).clamp(1, MAX_PAGE) as u32,
-        total_results: total_results as u32,
-    }
-}
-
 fn invalid_page() -> Reply {
     Reply::error(
         StatusCode::BAD_REQUEST,
@@ -449,34 +407,6 @@ fn shutting_down() -> Response {
     server_error(StatusCode::SERVICE_UNAVAILABLE)
 }
 
+mod params;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn routes_parse() {
-        assert_eq!(ApiRoute::parse("/3/search/movie"), ApiRoute::SearchMovie);
-        assert_eq!(ApiRoute::parse("/3/search/tv/"), ApiRoute::SearchTv);
-        assert_eq!(ApiRoute::parse("/3/movie/841"), ApiRoute::Movie("841"));
-        assert_eq!(ApiRoute::parse("/3/tv/87108"), ApiRoute::Tv("87108"));
-        assert_eq!(
-            ApiRoute::parse("/3/find/tt0087182"),
-            ApiRoute::Find("tt0087182")
-        );
-        assert_eq!(ApiRoute::parse("/3/movie/841/credits"), ApiRoute::Unknown);
-        assert_eq!(ApiRoute::parse("/movie/841"), ApiRoute::Unknown);
-    }
-
-    #[test]
-    fn paging_follows_tmdb() {
-        let p = paged((0..45).collect(), 3);
-        assert_eq!(
-            (p.page, p.total_pages, p.total_results, p.results),
-            (3, 3, 45, (40..45).collect())
-        );
-        let empty = paged(Vec::<u8>::new(), 1);
-        assert_eq!((empty.total_pages, empty.total_results), (1, 0));
-        let params: Params = [("page".to_owned(), "501".to_owned())].into();
-        assert_eq!(page_param(&params), None);
-    }
-}
+mod tests;

@@ -1,5 +1,5 @@
-//! The engine's queries: pending work and its leases, final states committed
-//! with the session counters and the event log, retries and manual fixes.
+//! Pending work and its leases: what the scheduler reads, claims, renews
+//! and gives back.
 //!
 //! Leases let several replicas share one PostgreSQL database: a replica claims
 //! a film (every pending row of one lookup key in one session) by writing its
@@ -14,14 +14,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, LockBehavior, LockType, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
-use super::entities::{event, movie, session};
-use super::movies::{STATUS_ENRICHED, STATUS_FAILED, STATUS_PENDING, STATUS_UNMATCHED};
-use super::sessions::{STATUS_COMPLETED, STATUS_ENRICHING};
+use super::entities::{movie, session};
 use super::{Db, StoreError};
+use crate::domain::{LookupKey, MovieStatus, SessionStatus};
 
 /// One distinct film of a session still waiting for its lookup.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
@@ -29,7 +27,7 @@ pub struct PendingFilm {
     /// The session.
     pub session_id: String,
     /// The film's lookup key within the session.
-    pub lookup_key: String,
+    pub lookup_key: LookupKey,
     /// Its first row, whose title and year drive the lookup.
     pub first_id: i64,
     /// Position of that row, to keep upload order.
@@ -89,7 +87,7 @@ fn pending_films_query(now: DateTime<Utc>) -> Select<movie::Entity> {
     let enriching = Query::select()
         .column(session::Column::Id)
         .from(session::Entity)
-        .and_where(session::Column::Status.eq(STATUS_ENRICHING))
+        .and_where(session::Column::Status.eq(SessionStatus::Enriching))
         .to_owned();
     movie::Entity::find()
         .select_only()
@@ -98,7 +96,7 @@ fn pending_films_query(now: DateTime<Utc>) -> Select<movie::Entity> {
         .column_as(movie::Column::Id.min(), "first_id")
         .column_as(movie::Column::Row.min(), "first_row")
         .filter(movie::Column::SessionId.in_subquery(enriching))
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(movie::Column::Status.eq(MovieStatus::Pending))
         .filter(unleased(now))
         .group_by(movie::Column::SessionId)
         .group_by(movie::Column::LookupKey)
@@ -110,16 +108,11 @@ pub async fn sessions_in_order(db: &Db) -> Result<Vec<String>, StoreError> {
     Ok(session::Entity::find()
         .select_only()
         .column(session::Column::Id)
-        .filter(session::Column::Status.eq(STATUS_ENRICHING))
+        .filter(session::Column::Status.eq(SessionStatus::Enriching))
         .order_by_asc(session::Column::CreatedAt)
         .into_tuple::<String>()
         .all(db.conn())
         .await?)
-}
-
-/// Reads one movie row.
-pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError> {
-    Ok(movie::Entity::find_by_id(id).one(db.conn()).await?)
 }
 
 /// Most films claimed in one transaction.
@@ -137,7 +130,7 @@ const CLAIM_CHUNK: usize = 100;
 pub async fn claim(
     db: &Db,
     lease: &Lease,
-    films: &[(&str, &str)],
+    films: &[(&str, &LookupKey)],
 ) -> Result<Vec<movie::Model>, StoreError> {
     let mut claimed = Vec::new();
     for chunk in films.chunks(CLAIM_CHUNK) {
@@ -148,8 +141,8 @@ pub async fn claim(
 
 /// Rows of any of `films`, as one `lookup_key IN (…)` per session (which
 /// the `(session_id, lookup_key, status)` index serves) rather than a long `OR`.
-fn of_films(films: &[(&str, &str)]) -> Condition {
-    let mut per_session: Vec<(&str, Vec<&str>)> = Vec::new();
+fn of_films(films: &[(&str, &LookupKey)]) -> Condition {
+    let mut per_session: Vec<(&str, Vec<&LookupKey>)> = Vec::new();
     for &(session_id, lookup_key) in films {
         match per_session.iter_mut().find(|(s, _)| *s == session_id) {
             Some((_, keys)) => keys.push(lookup_key),
@@ -162,7 +155,7 @@ fn of_films(films: &[(&str, &str)]) -> Condition {
             any.add(
                 Condition::all()
                     .add(movie::Column::SessionId.eq(session_id))
-                    .add(movie::Column::LookupKey.is_in(keys)),
+                    .add(movie::Column::LookupKey.is_in(keys.into_iter().cloned())),
             )
         })
 }
@@ -170,7 +163,7 @@ fn of_films(films: &[(&str, &str)]) -> Condition {
 async fn claim_chunk(
     db: &Db,
     lease: &Lease,
-    films: &[(&str, &str)],
+    films: &[(&str, &LookupKey)],
 ) -> Result<Vec<movie::Model>, StoreError> {
     if films.is_empty() {
         return Ok(Vec::new());
@@ -184,9 +177,9 @@ async fn claim_chunk(
     if tokens.is_empty() {
         return Ok(tokens);
     }
-    let won: Vec<(&str, &str)> = tokens
+    let won: Vec<(&str, &LookupKey)> = tokens
         .iter()
-        .map(|t| (t.session_id.as_str(), t.lookup_key.as_str()))
+        .map(|t| (t.session_id.as_str(), &t.lookup_key))
         .collect();
     let expires = lease.expiry();
     // The films' other rows are skipped too when locked: the claim then never
@@ -198,7 +191,7 @@ async fn claim_chunk(
         .from(movie::Entity)
         .cond_where(
             Condition::all()
-                .add(movie::Column::Status.eq(STATUS_PENDING))
+                .add(movie::Column::Status.eq(MovieStatus::Pending))
                 .add(unleased(now))
                 .add(of_films(&won)),
         )
@@ -223,13 +216,13 @@ async fn claim_chunk(
 
 /// The first pending row of each of `films` that no live lease holds: the
 /// row every claimer of the film contends on.
-fn claim_tokens_query(films: &[(&str, &str)], now: DateTime<Utc>) -> Select<movie::Entity> {
+fn claim_tokens_query(films: &[(&str, &LookupKey)], now: DateTime<Utc>) -> Select<movie::Entity> {
     let first_rows = Query::select()
         .expr(movie::Column::Id.min())
         .from(movie::Entity)
         .cond_where(
             Condition::all()
-                .add(movie::Column::Status.eq(STATUS_PENDING))
+                .add(movie::Column::Status.eq(MovieStatus::Pending))
                 .add(of_films(films)),
         )
         .group_by_columns([movie::Column::SessionId, movie::Column::LookupKey])
@@ -238,7 +231,7 @@ fn claim_tokens_query(films: &[(&str, &str)], now: DateTime<Utc>) -> Select<movi
         .filter(movie::Column::Id.in_subquery(first_rows))
         // Re-checked once locked: PostgreSQL re-evaluates the WHERE on the
         // newest version of a row another replica finalised meanwhile.
-        .filter(movie::Column::Status.eq(STATUS_PENDING))
+        .filter(movie::Column::Status.eq(MovieStatus::Pending))
         .filter(unleased(now))
 }
 
@@ -276,7 +269,7 @@ fn owned_unlocked(lease: &Lease) -> sea_orm::sea_query::SelectStatement {
         .column(movie::Column::Id)
         .from(movie::Entity)
         .and_where(movie::Column::LeaseOwner.eq(&*lease.owner))
-        .and_where(movie::Column::Status.eq(STATUS_PENDING))
+        .and_where(movie::Column::Status.eq(MovieStatus::Pending))
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned()
 }
@@ -293,11 +286,13 @@ pub async fn release_all(db: &Db) -> Result<u64, StoreError> {
 }
 
 fn clear_leases() -> sea_orm::UpdateMany<movie::Entity> {
-    unleasing(movie::Entity::update_many()).filter(movie::Column::Status.eq(STATUS_PENDING))
+    unleasing(movie::Entity::update_many()).filter(movie::Column::Status.eq(MovieStatus::Pending))
 }
 
 /// `update`, also clearing the rows' lease.
-fn unleasing(update: sea_orm::UpdateMany<movie::Entity>) -> sea_orm::UpdateMany<movie::Entity> {
+pub(super) fn unleasing(
+    update: sea_orm::UpdateMany<movie::Entity>,
+) -> sea_orm::UpdateMany<movie::Entity> {
     update
         .col_expr(
             movie::Column::LeaseOwner,
@@ -307,206 +302,6 @@ fn unleasing(update: sea_orm::UpdateMany<movie::Entity>) -> sea_orm::UpdateMany<
             movie::Column::LeaseExpiresAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-}
-
-/// Reads a session inside a write transaction, locking its row (`FOR
-/// UPDATE` on PostgreSQL) so that the counters and the seq it hands out are
-/// read and written by one transaction at a time, whichever replica runs it.
-pub async fn session_in(
-    txn: &DatabaseTransaction,
-    id: &str,
-) -> Result<Option<session::Model>, StoreError> {
-    Ok(session::Entity::find_by_id(id.to_owned())
-        .lock_exclusive()
-        .one(txn)
-        .await?)
-}
-
-/// Counts one row that became final.
-pub fn count_final(session: &mut session::Model, status: &str) {
-    session.processed_count += 1;
-    match status {
-        STATUS_ENRICHED => session.enriched_count += 1,
-        STATUS_UNMATCHED => session.unmatched_count += 1,
-        _ => session.failed_count += 1,
-    }
-}
-
-/// Whether every row is final.
-pub fn is_complete(session: &session::Model) -> bool {
-    session.processed_count >= session.total_movies
-}
-
-/// Marks a session completed (in memory; saved by [`save_session`]).
-pub fn complete(session: &mut session::Model) {
-    let now = Utc::now();
-    session.status = STATUS_COMPLETED.to_owned();
-    session.completed_at = Some(now);
-}
-
-/// Writes a session's counters, status and last seq.
-pub async fn save_session(
-    txn: &DatabaseTransaction,
-    session: &session::Model,
-) -> Result<(), StoreError> {
-    let mut active = session.clone().into_active_model();
-    active.status = Set(session.status.clone());
-    active.processed_count = Set(session.processed_count);
-    active.enriched_count = Set(session.enriched_count);
-    active.unmatched_count = Set(session.unmatched_count);
-    active.failed_count = Set(session.failed_count);
-    active.last_seq = Set(session.last_seq);
-    active.completed_at = Set(session.completed_at);
-    active.updated_at = Set(Utc::now());
-    active.update(txn).await?;
-    Ok(())
-}
-
-/// Events per INSERT: 5 bound values each stays far below SQLite's limit.
-const EVENT_CHUNK: usize = 400;
-
-/// Appends events (session, seq, kind, JSON) to the log.
-pub async fn append_events(
-    txn: &DatabaseTransaction,
-    events: &[(&str, i64, &str, &str)],
-) -> Result<(), StoreError> {
-    let now = Utc::now();
-    let rows: Vec<event::ActiveModel> = events
-        .iter()
-        .map(|&(session_id, seq, kind, payload)| event::ActiveModel {
-            session_id: Set(session_id.to_owned()),
-            seq: Set(seq),
-            kind: Set(kind.to_owned()),
-            payload: Set(payload.to_owned()),
-            created_at: Set(now),
-        })
-        .collect();
-    for chunk in rows.chunks(EVENT_CHUNK) {
-        event::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Puts a session's failed films back in the queue; returns how many.
-pub async fn retry_failed(db: &Db, session_id: &str) -> Result<u64, StoreError> {
-    let txn = db.begin_write().await?;
-    let Some(mut session) = session_in(&txn, session_id).await? else {
-        return Ok(0);
-    };
-    let result = unleasing(movie::Entity::update_many())
-        .col_expr(movie::Column::Status, Expr::value(STATUS_PENDING))
-        .col_expr(movie::Column::Error, Expr::value(Option::<String>::None))
-        .filter(movie::Column::SessionId.eq(session_id))
-        .filter(movie::Column::Status.eq(STATUS_FAILED))
-        .exec(&*txn)
-        .await?;
-    let n = result.rows_affected as i32;
-    if n > 0 {
-        session.failed_count -= n;
-        session.processed_count -= n;
-        reopen(&mut session);
-        save_session(&txn, &session).await?;
-    }
-    txn.commit().await?;
-    Ok(n as u64)
-}
-
-/// Points one movie at a TMDB id chosen by a person and queues it again.
-/// Returns the movie as queued, or None when the session has no such movie.
-pub async fn rematch(
-    db: &Db,
-    session_id: &str,
-    movie_id: i64,
-    tmdb_id: i64,
-    media_type: &str,
-) -> Result<Option<movie::Model>, StoreError> {
-    let txn = db.begin_write().await?;
-    // The session row first, as every writer locks it: the movie read after it
-    // cannot change underneath (a committer finalising it holds the same lock).
-    let Some(mut session) = session_in(&txn, session_id).await? else {
-        return Ok(None);
-    };
-    let Some(row) = movie::Entity::find_by_id(movie_id)
-        .filter(movie::Column::SessionId.eq(session_id))
-        .one(&*txn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if row.status != STATUS_PENDING {
-        session.processed_count -= 1;
-        match row.status.as_str() {
-            STATUS_ENRICHED => session.enriched_count -= 1,
-            STATUS_UNMATCHED => session.unmatched_count -= 1,
-            _ => session.failed_count -= 1,
-        }
-    }
-    reopen(&mut session);
-    save_session(&txn, &session).await?;
-    let mut active = row.into_active_model();
-    active.status = Set(STATUS_PENDING.to_owned());
-    active.tmdb_id = Set(Some(tmdb_id));
-    active.lookup_key = Set(manual_key(tmdb_id, media_type));
-    active.error = Set(None);
-    active.lease_owner = Set(None);
-    active.lease_expires_at = Set(None);
-    active.updated_at = Set(Utc::now());
-    let queued = active.update(&*txn).await?;
-    txn.commit().await?;
-    Ok(Some(queued))
-}
-
-/// The lookup key of a film fixed by hand: its TMDB id says it all.
-pub fn manual_key(tmdb_id: i64, media_type: &str) -> String {
-    if media_type == "tv" {
-        format!("tv:{tmdb_id}")
-    } else {
-        format!("tmdb:{tmdb_id}")
-    }
-}
-
-fn reopen(session: &mut session::Model) {
-    if session.processed_count < session.total_movies {
-        session.status = STATUS_ENRICHING.to_owned();
-        session.completed_at = None;
-    }
-}
-
-/// Recomputes a session's counters from its rows, so they always equal what
-/// the rows say even after a crash between two versions of the code.
-pub async fn reconcile(db: &Db, session_id: &str) -> Result<(), StoreError> {
-    let txn = db.begin_write().await?;
-    let Some(mut session) = session_in(&txn, session_id).await? else {
-        return Ok(());
-    };
-    let counts: Vec<(String, i64)> = movie::Entity::find()
-        .select_only()
-        .column(movie::Column::Status)
-        .column_as(movie::Column::Id.count(), "n")
-        .filter(movie::Column::SessionId.eq(session_id))
-        .group_by(movie::Column::Status)
-        .into_tuple()
-        .all(&*txn)
-        .await?;
-    let count = |status: &str| {
-        counts
-            .iter()
-            .find(|(s, _)| s == status)
-            .map_or(0, |(_, n)| *n as i32)
-    };
-    session.enriched_count = count(STATUS_ENRICHED);
-    session.unmatched_count = count(STATUS_UNMATCHED);
-    session.failed_count = count(STATUS_FAILED);
-    session.processed_count =
-        session.enriched_count + session.unmatched_count + session.failed_count;
-    if is_complete(&session) && session.status != STATUS_COMPLETED {
-        complete(&mut session);
-    }
-    save_session(&txn, &session).await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 #[cfg(test)]

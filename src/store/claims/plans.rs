@@ -36,6 +36,14 @@ async fn plan(db: &Db, statement: Statement) -> Vec<String> {
         .collect()
 }
 
+fn keys() -> (LookupKey, LookupKey) {
+    let heat = LookupKey::Title {
+        title: "heat".into(),
+        year: Some(1995),
+    };
+    (heat, LookupKey::Tmdb(603))
+}
+
 fn lease() -> Lease {
     Lease::new(std::time::Duration::from_secs(30))
 }
@@ -44,19 +52,22 @@ fn lease() -> Lease {
 async fn finalising_a_batch_finds_each_films_rows_by_key() {
     let (_dir, db) = migrated().await;
     let state = FinalState {
-        status: STATUS_ENRICHED,
-        tmdb_id: Some(949),
-        ..FinalState::default()
+        status: MovieStatus::Failed,
+        enrichment: None,
+        match_confidence: None,
+        candidates: None,
+        error: Some("TMDB kept failing".into()),
     };
+    let (heat, matrix) = keys();
     let films = [
         FilmOutcome {
             session_id: "session",
-            lookup_key: "title:heat:1995",
+            lookup_key: &heat,
             state: &state,
         },
         FilmOutcome {
             session_id: "session",
-            lookup_key: "tmdb:603",
+            lookup_key: &matrix,
             state: &state,
         },
     ];
@@ -76,7 +87,8 @@ async fn finalising_a_batch_finds_each_films_rows_by_key() {
 #[tokio::test]
 async fn claiming_finds_each_films_first_row_by_key_then_by_id() {
     let (_dir, db) = migrated().await;
-    let films = [("session", "title:heat:1995"), ("session", "tmdb:603")];
+    let (heat, matrix) = keys();
+    let films = [("session", &heat), ("session", &matrix)];
     let query = claim_tokens_query(&films, Utc::now());
     let plan = plan(&db, query.build(DbBackend::Sqlite)).await;
     assert_eq!(plan[0], "SEARCH movies USING INTEGER PRIMARY KEY (rowid=?)");

@@ -1,0 +1,79 @@
+//! The state every request handler and background task shares, built once
+//! at start-up and passed explicitly.
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::engine::resolver::Resolver;
+use crate::engine::{Engine, EngineHandle, EngineSettings};
+use crate::events::hub::Hub;
+use crate::events::metrics::StreamMetrics;
+use crate::store::Db;
+use crate::tmdb::TmdbClient;
+
+/// Everything a request handler or background task needs, built once at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The settings the server was started with.
+    pub config: Arc<Config>,
+    /// Looks films up on TMDB, through the cache.
+    pub resolver: Arc<Resolver>,
+    /// Live event fan-out.
+    pub hub: Hub,
+    /// Wakes the engine when work arrives.
+    pub engine: EngineHandle,
+    /// Metrics of the live streams and of the TMDB client.
+    pub metrics: StreamMetrics,
+}
+
+impl AppState {
+    /// Connects to the database (migrating it) and assembles the state.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database_url).await?;
+        let tmdb = TmdbClient::new(config.tmdb())?;
+        let metrics = StreamMetrics::with_collectors(vec![Box::new(tmdb.collector())]);
+        let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
+        let hub = Hub::new(config.stream_buffer);
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            resolver,
+            hub,
+            engine: EngineHandle::default(),
+            metrics,
+        })
+    }
+
+    /// Starts the enrichment engine on this state.
+    pub async fn start_engine(&self, cancel: CancellationToken) -> anyhow::Result<Engine> {
+        self.start_engine_scoped(cancel, None).await
+    }
+
+    /// Starts the enrichment engine on this state; with `only_session` set
+    /// it looks up that session's films and no other's.
+    pub async fn start_engine_scoped(
+        &self,
+        cancel: CancellationToken,
+        only_session: Option<String>,
+    ) -> anyhow::Result<Engine> {
+        let settings = EngineSettings {
+            window: self.config.engine_window.max(1),
+            lease: self.config.lease(),
+            database_url: &self.config.database_url,
+            only_session,
+        };
+        Ok(Engine::start(
+            self.db.clone(),
+            self.resolver.clone(),
+            self.hub.clone(),
+            &self.engine,
+            settings,
+            cancel,
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,46 @@
+//! The credential a request carries: the v3 API key as a query parameter or
+//! the v4 read token as a bearer header.
+
+use reqwest::header::HeaderValue;
+
+use super::{TmdbAuth, TmdbError};
+
+/// Credentials ready to attach, plus the secret to scrub from error texts.
+#[derive(Debug)]
+pub(super) enum Credential {
+    Query(TmdbAuth),
+    Header(TmdbAuth, HeaderValue),
+}
+
+impl Credential {
+    /// The secret, to scrub from any text that leaves the client.
+    pub(super) fn secret(&self) -> &str {
+        match self {
+            Self::Query(auth) | Self::Header(auth, _) => auth.secret(),
+        }
+    }
+}
+
+/// Checks `auth` and makes it ready to attach: a query parameter, or a
+/// header marked sensitive so that no log prints it.
+pub(super) fn credential(auth: TmdbAuth) -> Result<Credential, TmdbError> {
+    if auth.secret().trim().is_empty() {
+        return Err(TmdbError::Config(
+            "the TMDB API key or read token is empty".into(),
+        ));
+    }
+    match auth {
+        TmdbAuth::ApiKey(_) => Ok(Credential::Query(auth)),
+        TmdbAuth::ReadToken(ref token) => {
+            let mut value = HeaderValue::try_from(format!("Bearer {token}"))
+                // The message names the problem, never the token.
+                .map_err(|_| {
+                    TmdbError::Config(
+                        "the TMDB read token holds characters not allowed in a header".into(),
+                    )
+                })?;
+            value.set_sensitive(true);
+            Ok(Credential::Header(auth, value))
+        }
+    }
+}

@@ -130,8 +130,8 @@ fn inline_optional_enums(schema: &mut MetaSchema, enums: &[String]) {
         let MetaSchemaRef::Inline(inline) = property else {
             continue;
         };
-        let optional_enum = annotated_reference(inline)
-            .is_some_and(|reference| enums.iter().any(|e| *e == reference));
+        let optional_enum =
+            annotated_reference(inline).is_some_and(|reference| enums.contains(&reference));
         let defaulted = inline.default.is_some()
             || inline.all_of.iter().any(|part| match part {
                 MetaSchemaRef::Inline(part) => part.default.is_some(),

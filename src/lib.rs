@@ -10,7 +10,7 @@ pub mod engine;
 pub mod events;
 pub mod export;
 pub mod import;
-pub mod model;
+pub(crate) mod model;
 pub mod state;
 pub mod store;
 pub mod tmdb;

@@ -1,14 +1,14 @@
 //! The enrichment engine: normalisation, matching, the TMDB resolver with its
 //! cache, the fair sliding-window scheduler and the single committer.
 
-pub mod commit;
-pub mod enrichment;
+pub(crate) mod commit;
+pub(crate) mod enrichment;
 pub mod intake;
-pub mod matcher;
-pub mod normalize;
-pub mod resolver;
-pub mod scheduler;
-pub mod supervisor;
+pub(crate) mod matcher;
+pub(crate) mod normalize;
+pub(crate) mod resolver;
+pub(crate) mod scheduler;
+pub(crate) mod supervisor;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

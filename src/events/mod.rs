@@ -2,9 +2,9 @@
 //! subscription that replays the log and hands over to live events without a
 //! gap or a duplicate, and the in-process broadcast hub.
 
-pub mod hub;
-pub mod metrics;
-pub mod pg_fanout;
+pub(crate) mod hub;
+pub(crate) mod metrics;
+pub(crate) mod pg_fanout;
 pub mod subscription;
 
 use poem_openapi::{Object, Union};

@@ -1,14 +1,14 @@
 //! Persistence: entities, connection set-up and the queries the rest of the
 //! service needs. Nothing here knows about HTTP.
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod claims;
-pub mod counters;
+pub(crate) mod counters;
 pub mod entities;
 pub mod events;
 pub mod finalize;
 pub mod movies;
-pub mod rematch;
+pub(crate) mod rematch;
 pub mod sessions;
 pub mod stats;
 

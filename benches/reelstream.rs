@@ -46,6 +46,8 @@ impl Server {
             .args(["--database-url", database, "--tmdb-base-url", &sim.base_url])
             .args(["--tmdb-api-key", "bench", "--tmdb-rps", &rps.to_string()])
             .args(["--tmdb-concurrency", "20", "--max-rows", "50000"])
+            // Every subscriber of the fan-out run comes from this one address.
+            .args(["--max-connections-per-client", "4096"])
             // BENCH_SERVER_LOG=reelstream::engine=debug shows the committer's batches.
             .env(
                 "RUST_LOG",

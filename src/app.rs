@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use poem::Server;
-use poem::listener::{Acceptor, Listener, TcpListener};
+use anyhow::Context;
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
@@ -45,24 +45,17 @@ const GRACE: Duration = Duration::from_secs(10);
 /// Binds `config.bind` (port 0 picks a free port), starts the engine and
 /// serves in the background.
 pub async fn spawn(config: Config) -> anyhow::Result<RunningServer> {
-    let acceptor = TcpListener::bind(config.bind.clone())
-        .into_acceptor()
-        .await?;
-    let addr = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied())
-        .ok_or_else(|| anyhow::anyhow!("the listener has no socket address"))?;
+    let listener = TcpListener::bind(config.bind.as_str())
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let net = config.net.clone();
     let state = AppState::build(config).await?;
     let shutdown = CancellationToken::new();
     let engine = state.start_engine(shutdown.child_token()).await?;
     let app = crate::api::router(state.clone());
     let signal = shutdown.clone();
-    let task = tokio::spawn(async move {
-        Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(app, signal.cancelled_owned(), Some(GRACE))
-            .await
-    });
+    let task = tokio::spawn(crate::server::run(listener, app, net, signal, GRACE));
     tracing::info!(%addr, "reelstream listening");
     Ok(RunningServer {
         addr,

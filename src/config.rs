@@ -89,6 +89,10 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_MAX_ROWS", default_value_t = 50_000)]
     pub max_rows: usize,
 
+    /// Most library exports streaming at once (429 above).
+    #[arg(long, env = "REELSTREAM_MAX_EXPORTS", default_value_t = 4)]
+    pub max_exports: usize,
+
     /// How long cached TMDB answers stay fresh, in hours.
     #[arg(long, env = "REELSTREAM_CACHE_TTL_HOURS", default_value_t = 24 * 7)]
     pub cache_ttl_hours: u64,
@@ -100,6 +104,10 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "REELSTREAM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Connection timeouts and caps.
+    #[command(flatten)]
+    pub net: crate::server::NetSettings,
 }
 
 impl Config {

@@ -73,27 +73,74 @@ pub fn csv_header() -> impl Iterator<Item = &'static str> {
     CSV_COLUMNS.iter().map(|(name, _)| *name)
 }
 
-/// Renders movies in `format`.
+/// Renders movies in `format`, whole.
 pub fn render(movies: &[Movie], format: ExportFormat) -> Vec<u8> {
-    match format {
-        ExportFormat::Csv => to_csv(movies),
-        ExportFormat::Json => serde_json::to_vec_pretty(movies).expect("movies serialise"),
+    let mut writer = Writer::new(format);
+    let mut file = writer.opening();
+    file.extend(writer.rows(movies));
+    file.extend(writer.closing());
+    file
+}
+
+/// Writes an export piece by piece, so a library of any size streams out
+/// page by page instead of being built whole in memory.
+pub struct Writer {
+    format: ExportFormat,
+    /// Whether a JSON element has been written (the next needs a comma).
+    written: bool,
+}
+
+impl Writer {
+    /// A writer of `format`.
+    pub fn new(format: ExportFormat) -> Self {
+        Self {
+            format,
+            written: false,
+        }
+    }
+
+    /// What comes before the first film: the CSV header, or `[`.
+    pub fn opening(&self) -> Vec<u8> {
+        match self.format {
+            ExportFormat::Csv => csv_record(csv_header().map(str::to_owned)),
+            ExportFormat::Json => b"[".to_vec(),
+        }
+    }
+
+    /// The rows of `movies`, following those written before.
+    pub fn rows(&mut self, movies: &[Movie]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for movie in movies {
+            match self.format {
+                ExportFormat::Csv => out.extend(csv_record(
+                    CSV_COLUMNS
+                        .iter()
+                        .map(|(_, cell)| neutralise(&cell(movie)).into_owned()),
+                )),
+                ExportFormat::Json => {
+                    out.extend_from_slice(if self.written { b",\n  " } else { b"\n  " });
+                    serde_json::to_writer(&mut out, movie).expect("movies serialise");
+                }
+            }
+            self.written = true;
+        }
+        out
+    }
+
+    /// What comes after the last film: nothing, or `]`.
+    pub fn closing(&self) -> Vec<u8> {
+        match self.format {
+            ExportFormat::Csv => Vec::new(),
+            ExportFormat::Json if self.written => b"\n]\n".to_vec(),
+            ExportFormat::Json => b"]\n".to_vec(),
+        }
     }
 }
 
-/// Renders movies as CSV with a header row.
-pub fn to_csv(movies: &[Movie]) -> Vec<u8> {
+/// One CSV line.
+fn csv_record(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(csv_header())
-        .expect("writing to memory");
-    for m in movies {
-        let cells = CSV_COLUMNS.iter().map(|(_, cell)| {
-            let cell = cell(m);
-            neutralise(&cell).into_owned()
-        });
-        writer.write_record(cells).expect("writing to memory");
-    }
+    writer.write_record(cells).expect("writing to memory");
     writer.into_inner().expect("flushing to memory")
 }
 
@@ -109,6 +156,25 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_written_in_pieces_is_one_valid_file() {
+        let movie = |title: &str| Movie {
+            title: title.to_owned(),
+            ..<Movie as poem_openapi::types::Example>::example()
+        };
+        let movies = [movie("Heat"), movie("=cmd"), movie("Ran")];
+        let json = render(&movies, ExportFormat::Json);
+        let parsed: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert_eq!(parsed[1]["title"], "=cmd");
+        let empty: Vec<serde_json::Value> =
+            serde_json::from_slice(&render(&[], ExportFormat::Json)).unwrap();
+        assert!(empty.is_empty());
+        let csv = String::from_utf8(render(&movies, ExportFormat::Csv)).unwrap();
+        assert_eq!(csv.lines().count(), 4);
+        assert!(csv.contains("'=cmd"));
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {

@@ -50,8 +50,10 @@ fn init_tracing(format: LogFormat, default_filter: &str) {
         .unwrap_or_else(|_| default_filter.into());
     // Logs go to stderr, as the README says: stdout carries data (`enrich -o -`,
     // `openapi`, the simulator's base URL).
+    // Colours only on a terminal: escape codes in a file or a collector are noise.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),

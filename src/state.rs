@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub engine: EngineHandle,
     /// Metrics of the live streams and of the TMDB client.
     pub metrics: StreamMetrics,
+    /// Places for exports running at once (`REELSTREAM_MAX_EXPORTS`).
+    pub exports: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -40,11 +43,12 @@ impl AppState {
         let hub = Hub::new(config.stream_buffer);
         Ok(Self {
             db,
-            config: Arc::new(config),
             resolver,
             hub,
             engine: EngineHandle::default(),
             metrics,
+            exports: Arc::new(Semaphore::new(config.max_exports.max(1))),
+            config: Arc::new(config),
         })
     }
 

@@ -51,8 +51,18 @@ async fn the_file_is_created_and_migrations_are_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fresh.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    Db::connect(&url).await.unwrap();
+    let db = Db::connect(&url).await.unwrap();
     assert!(path.exists());
+    // Readable by its owner alone, and so are the files SQLite adds beside it.
+    use std::os::unix::fs::PermissionsExt;
+    for name in ["fresh.db", "fresh.db-wal", "fresh.db-shm"] {
+        let mode = std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} has mode {:o}", mode & 0o777);
+    }
+    drop(db);
     Db::connect(&url)
         .await
         .expect("a second start migrates nothing and succeeds");

@@ -396,3 +396,26 @@ on_both_backends! {
     movies_are_paged_and_filtered,
     delete_removes_the_session_and_its_movies,
 }
+
+/// A title no film has (over 1,000 characters) or an overlong URI is refused
+/// with its row, and nothing is stored; 1,000 characters still pass.
+#[tokio::test]
+async fn overlong_fields_are_refused_with_their_row() {
+    let app = TestApp::spawn().await;
+    let long = "A".repeat(1001);
+    let csv = format!("Title,Year\nHeat,1995\n{long},2001\n");
+    let response = app.upload("films.csv", csv.into_bytes()).await;
+    let problem = assert_problem(response, 400).await;
+    assert_eq!(problem["errors"][0]["row"], 3, "{problem}");
+    assert_eq!(problem["errors"][0]["column"], "Title", "{problem}");
+    let uri = format!("https://boxd.it/{}", "x".repeat(600));
+    let csv = format!("Date,Name,Year,Letterboxd URI\n2024-01-01,Heat,1995,{uri}\n");
+    let response = app.upload("watched.csv", csv.into_bytes()).await;
+    let problem = assert_problem(response, 400).await;
+    assert_eq!(problem["errors"][0]["row"], 2, "{problem}");
+    assert_eq!(app.session_count().await, 0);
+
+    let csv = format!("Title,Year\n{},2001\n", "A".repeat(1000));
+    let response = app.upload("films.csv", csv.into_bytes()).await;
+    assert_eq!(response.status(), 202);
+}

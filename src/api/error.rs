@@ -79,6 +79,15 @@ pub enum ApiError {
     /// no recognisable columns, or a manual match to a TMDB id that does not exist.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// Too many requests of this kind are running (exports); try again
+    /// after `Retry-After` seconds.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(
+        Json<Problem>,
+        /// Seconds to wait before trying again.
+        #[oai(header = "Retry-After")]
+        u64,
+    ),
     /// An unexpected fault on our side.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
@@ -118,6 +127,7 @@ impl ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(body),
             StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(body),
             StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable(body),
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests(body, 1),
             StatusCode::BAD_GATEWAY => Self::BadGateway(body),
             _ => Self::Internal(body),
         }
@@ -133,10 +143,21 @@ impl ApiError {
                 | StatusCode::PAYLOAD_TOO_LARGE
                 | StatusCode::UNSUPPORTED_MEDIA_TYPE
                 | StatusCode::UNPROCESSABLE_ENTITY
+                | StatusCode::TOO_MANY_REQUESTS
                 | StatusCode::INTERNAL_SERVER_ERROR
                 | StatusCode::BAD_GATEWAY
                 | StatusCode::SERVICE_UNAVAILABLE
         )
+    }
+
+    /// A 429 asking the client to wait `retry_after_secs` seconds.
+    pub fn too_many(detail: impl Into<String>, retry_after_secs: u64) -> Self {
+        let body = Json(problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            detail.into(),
+            Vec::new(),
+        ));
+        Self::TooManyRequests(body, retry_after_secs)
     }
 
     /// 404 for a session that does not exist (or an id that cannot be one).
@@ -217,7 +238,6 @@ impl From<ImportError> for ApiError {
 /// A status that is not an error (the static files' `304 Not Modified`) passes
 /// through without a body.
 pub async fn problem_response(err: poem::Error) -> poem::Response {
-    use poem::IntoResponse;
     if err.is_from_response() {
         return err.into_response();
     }
@@ -231,6 +251,12 @@ pub async fn problem_response(err: poem::Error) -> poem::Response {
     } else {
         err.to_string()
     };
+    problem_for(status, detail)
+}
+
+/// A problem document answering with `status`, documented or not.
+pub fn problem_for(status: StatusCode, detail: String) -> poem::Response {
+    use poem::IntoResponse;
     if ApiError::documents(status) {
         return ApiError::new(status, detail).into_response();
     }

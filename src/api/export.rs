@@ -1,19 +1,31 @@
-//! `GET /api/session/{id}/export?format=csv|json`: the whole library as a file.
+//! `GET /api/session/{id}/export?format=csv|json`: the whole library as a
+//! file, streamed page by page, with a cap on exports running at once.
 
+use std::sync::Arc;
+
+use futures_util::Stream;
+use poem::Body;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi, ResponseContent,
     param::{Path, Query},
     payload::{Binary, Json},
 };
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
-use crate::export::{self, ExportFormat};
+use crate::export::{ExportFormat, Writer};
 use crate::model::Movie;
 use crate::state::AppState;
-use crate::store::movies;
+use crate::store::{Db, movies};
+
+/// Films read from the database per page of an export.
+const PAGE: u64 = 500;
+
+/// Seconds a client refused for too many exports is asked to wait.
+const RETRY_AFTER_SECS: u64 = 5;
 
 /// The library file, in the format asked for.
 #[derive(ResponseContent)]
@@ -21,10 +33,10 @@ pub enum ExportFile {
     /// One row per movie with a header row; list fields joined with `; `;
     /// cells a spreadsheet would run as a formula are prefixed with `'`.
     #[oai(content_type = "text/csv; charset=utf-8")]
-    Csv(Binary<Vec<u8>>),
+    Csv(Binary<Body>),
     /// An array of Movie objects, as `GET /api/session/{id}/movies` returns them.
     #[oai(actual_type = "Json<Vec<Movie>>")]
-    Json(Binary<Vec<u8>>),
+    Json(Binary<Body>),
 }
 
 /// The answer to an export.
@@ -46,7 +58,9 @@ pub struct ExportApi;
 
 #[OpenApi(tag = "ApiTags::Library")]
 impl ExportApi {
-    /// Download a session's library as CSV or JSON.
+    /// Download a session's library as CSV or JSON. At most
+    /// `REELSTREAM_MAX_EXPORTS` exports run at once; above that the answer
+    /// is 429 with `Retry-After`.
     #[oai(
         path = "/session/:id/export",
         method = "get",
@@ -61,29 +75,80 @@ impl ExportApi {
         format: Query<ExportFormat>,
     ) -> Result<ExportResponse, ApiError> {
         let session = find(&state, &id).await?;
-        let rows = movies::all(&state.db, &session.id).await?;
+        let permit = Arc::clone(&state.exports)
+            .try_acquire_owned()
+            .map_err(|_| {
+                ApiError::too_many(
+                    "too many exports are running; try again in a few seconds",
+                    RETRY_AFTER_SECS,
+                )
+            })?;
         let format = format.0;
-        // Rendering 50 000 rows is CPU work: keep it off the async workers.
-        let body = tokio::task::spawn_blocking(move || {
-            let movies: Vec<Movie> = rows.into_iter().map(Movie::from).collect();
-            export::render(&movies, format)
-        })
-        .await
-        .map_err(|err| {
-            ApiError::new(
-                poem::http::StatusCode::INTERNAL_SERVER_ERROR,
-                err.to_string(),
-            )
-        })?;
         let disposition = format!(
             "attachment; filename=reelstream-{}.{}",
             session.id,
             format.extension()
         );
+        let body = Body::from_bytes_stream(pages(state.db.clone(), session.id, format, permit));
         let file = match format {
             ExportFormat::Csv => ExportFile::Csv(Binary(body)),
             ExportFormat::Json => ExportFile::Json(Binary(body)),
         };
         Ok(ExportResponse::Ok(file, disposition))
     }
+}
+
+/// Where an export stream is.
+enum Step {
+    Opening,
+    Page(Option<movies::Cursor>),
+    Done,
+}
+
+/// The export file of a session, one page of films at a time; it holds
+/// `permit` (a place under the export cap) until it ends or the client goes.
+fn pages(
+    db: Db,
+    session_id: String,
+    format: ExportFormat,
+    permit: OwnedSemaphorePermit,
+) -> impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+    let writer = Writer::new(format);
+    futures_util::stream::unfold(
+        (Step::Opening, writer, permit),
+        move |(step, mut writer, permit)| {
+            let db = db.clone();
+            let session_id = session_id.clone();
+            async move {
+                match step {
+                    Step::Opening => {
+                        Some((Ok(writer.opening()), (Step::Page(None), writer, permit)))
+                    }
+                    Step::Page(cursor) => {
+                        match movies::after(&db, &session_id, cursor, PAGE).await {
+                            Ok(rows) if rows.is_empty() => {
+                                Some((Ok(writer.closing()), (Step::Done, writer, permit)))
+                            }
+                            Ok(rows) => {
+                                let next = rows.last().map(|m| (m.row, m.id));
+                                let films: Vec<Movie> = rows.into_iter().map(Movie::from).collect();
+                                let bytes = writer.rows(&films);
+                                Some((Ok(bytes), (Step::Page(next), writer, permit)))
+                            }
+                            Err(err) => {
+                                // The status line has gone: all that is left is
+                                // to cut the file short, which the client sees.
+                                tracing::error!(error = %err, "export failed mid-way");
+                                Some((
+                                    Err(std::io::Error::other("the export could not be read")),
+                                    (Step::Done, writer, permit),
+                                ))
+                            }
+                        }
+                    }
+                    Step::Done => None,
+                }
+            }
+        },
+    )
 }

@@ -1,13 +1,14 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
-mod body_limit;
 mod contract;
 mod cors;
 mod error;
 mod events;
 mod export;
+mod headers;
 mod health;
 mod movies;
+mod request_limits;
 mod session;
 mod stats;
 mod upload;
@@ -72,19 +73,61 @@ fn document() -> serde_yaml_ng::Value {
     document
 }
 
-/// The interactive reference at `/docs`, showing the same document.
+/// The interactive reference at `/docs`: RapiDoc, served from here (its
+/// script a file of its own, so the page needs no inline script and no
+/// third party), reading the same document as `/openapi.yaml`.
 fn docs() -> impl Endpoint {
-    let service = openapi_service();
-    let document = serde_json::to_string(&document()).expect("the document serialises");
-    let html = service.rapidoc_html().replace(&service.spec(), &document);
-    poem::endpoint::make_sync(move |_| poem::web::Html(html.clone()))
+    const OPENING: &str = "<script charset=\"UTF-8\">";
+    let html = openapi_service().rapidoc_html();
+    let script = html
+        .split_once(OPENING)
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(script, _)| script.to_owned())
+        .expect("poem-openapi's RapiDoc page carries its script inline");
+    Route::new()
+        .at(
+            "/",
+            get(poem::endpoint::make_sync(|_| poem::web::Html(DOCS_PAGE))),
+        )
+        .at(
+            "/rapidoc-min.js",
+            get(poem::endpoint::make_sync(move |_| {
+                script
+                    .clone()
+                    .with_content_type("text/javascript; charset=utf-8")
+                    .with_header(poem::http::header::CACHE_CONTROL, "public, max-age=86400")
+                    .into_response()
+            })),
+        )
 }
+
+/// The page at `/docs`; fonts are the reader's own.
+const DOCS_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>reelstream API</title>
+  <script defer src="/docs/rapidoc-min.js"></script>
+</head>
+<body>
+  <rapi-doc spec-url="/openapi.yaml" theme="light" render-style="focused"
+    show-header="false" show-components="true" allow-try="true"
+    allow-authentication="true" schema-description-expanded="true"
+    regular-font="system-ui, sans-serif" mono-font="ui-monospace, monospace">
+  </rapi-doc>
+</body>
+</html>
+"#;
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> impl Endpoint {
     let service = openapi_service();
     let spec = spec_yaml();
-    let body_limit = body_limit::body_limit_for(state.config.max_upload_bytes);
+    let limits = request_limits::RequestLimits {
+        max_upload_bytes: state.config.max_upload_bytes,
+        body_timeout: state.config.net.body_timeout(),
+    };
     let cors = cors::cors(&state.config.cors_origins);
     let cors_on = cors.is_some();
     Route::new()
@@ -98,12 +141,12 @@ pub fn router(state: AppState) -> impl Endpoint {
                     .into_response()
             })),
         )
-        .at("/docs", docs())
+        .nest("/docs", docs())
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))
         .nest("/", EmbeddedFilesEndpoint::<Dashboard>::new())
-        .around(move |ep, req| body_limit::limit_body(ep, req, body_limit))
+        .around(move |ep, req| request_limits::limit_request(ep, req, limits))
         .catch_all_error(error::problem_response)
         // Errors become problem documents before CORS adds its headers to
         // them, and CORS's own refusals (a 403) become problem documents too.
@@ -116,6 +159,7 @@ pub fn router(state: AppState) -> impl Endpoint {
             }
         })
         .catch_all_error(error::problem_response)
+        .around(headers::secure)
         .with(AddData::new(state))
         .with(Tracing)
 }

@@ -15,6 +15,7 @@ use super::enrichment::Outcome;
 use super::matcher::{KEPT_CANDIDATES, Scored, Wanted, best, rank_movies, rank_tv};
 use super::normalize::lookup_key;
 use crate::domain::{Candidate, Enrichment, LookupKey, MediaType};
+use crate::logging::Clipped;
 use crate::store::entities::movie;
 use crate::store::{Db, cache};
 use crate::tmdb::{TmdbClient, TmdbError};
@@ -97,7 +98,11 @@ impl Resolver {
         match self.try_lookup(film).await {
             Ok(outcome) => outcome,
             Err(err) => {
-                tracing::warn!(key = %film.lookup_key, error = %err, "lookup failed");
+                tracing::warn!(
+                    key = %Clipped(&film.lookup_key.to_string()),
+                    error = %Clipped(&err.to_string()),
+                    "lookup failed"
+                );
                 Outcome::Failed(format!("TMDB lookup failed: {err}"))
             }
         }
@@ -263,7 +268,7 @@ impl Resolver {
                 let value = fetch().await?;
                 let body = serde_json::to_string(&value).expect("cache values serialise");
                 if let Err(err) = cache::put(&self.db, key, &body).await {
-                    tracing::warn!(%key, error = %err, "could not write the TMDB cache");
+                    tracing::warn!(key = %Clipped(key), error = %err, "could not write the TMDB cache");
                 }
                 self.memo.insert(key.to_owned(), Arc::from(body.as_str()));
                 Ok::<_, TmdbError>(body)
@@ -298,7 +303,7 @@ impl Resolver {
         match cache::get_fresh(&self.db, key, since).await {
             Ok(hit) => hit,
             Err(err) => {
-                tracing::warn!(%key, error = %err, "could not read the TMDB cache");
+                tracing::warn!(key = %Clipped(key), error = %err, "could not read the TMDB cache");
                 None
             }
         }

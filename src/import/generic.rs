@@ -73,7 +73,7 @@ impl Columns {
         Ok(ImportedMovie {
             title: table::title(record, header, self.title, self.title_fallback)?,
             year: values::year(record.get(self.year)),
-            letterboxd_uri: values::text(record.get(self.letterboxd_uri)),
+            letterboxd_uri: table::text(record, header, self.letterboxd_uri)?,
             imdb_id: values::imdb_id(record.get(self.imdb_id)),
             tmdb_id: values::tmdb_id(record.get(self.tmdb_id)),
             watched_date: values::date(record.get(self.watched_date)),

@@ -126,7 +126,7 @@ impl Columns {
             line: record.line,
             title: table::title(record, header, self.name, None)?,
             year: values::year(record.get(self.year)),
-            uri: values::text(record.get(self.uri)),
+            uri: table::text(record, header, self.uri)?,
             date: values::date(record.get(self.date)),
             watched_date: values::date(record.get(self.watched_date)),
             rating: values::rating(record.get(self.rating), 5.0),

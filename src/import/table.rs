@@ -305,14 +305,51 @@ pub fn title(
         .into_iter()
         .map(|c| record.get(c))
         .find(|t| !t.is_empty());
-    found.map(str::to_owned).ok_or_else(|| {
-        let name = header.name(column);
+    let name = header.name(column);
+    let title = found.ok_or_else(|| {
         RowError::cell(
             record.line,
             name,
             format!("the {name} column is empty: every film needs a title"),
         )
-    })
+    })?;
+    check_length(record, name, title, MAX_TITLE_CHARS)?;
+    Ok(title.to_owned())
+}
+
+/// The longest title accepted (the longest real ones run to a few hundred).
+pub const MAX_TITLE_CHARS: usize = 1000;
+
+/// The longest other text kept from a row (a Letterboxd URI, say).
+pub const MAX_TEXT_CHARS: usize = 500;
+
+/// The trimmed text of `column`, if any, no longer than [`MAX_TEXT_CHARS`].
+pub fn text(
+    record: &Record,
+    header: &Header,
+    column: Option<usize>,
+) -> Result<Option<String>, RowError> {
+    let Some(text) = crate::import::values::text(record.get(column)) else {
+        return Ok(None);
+    };
+    if let Some(column) = column {
+        check_length(record, header.name(column), &text, MAX_TEXT_CHARS)?;
+    }
+    Ok(Some(text))
+}
+
+/// A row error when `cell` is longer than `max` characters: such a value is
+/// no film's, and it would be stored, logged and sent on every page.
+fn check_length(record: &Record, name: &str, cell: &str, max: usize) -> Result<(), RowError> {
+    let chars = cell.chars().count();
+    if chars > max {
+        return Err(RowError::cell(
+            record.line,
+            name,
+            format!("the {name} is {chars} characters long; the limit is {max}"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

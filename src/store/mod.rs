@@ -89,6 +89,9 @@ impl Deref for WriteTxn {
 impl Db {
     /// Connects to `url` (SQLite file or PostgreSQL) and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") && url.contains("mode=rwc") {
+            create_private_sqlite_file(url);
+        }
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
@@ -173,4 +176,25 @@ impl Db {
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.conn.ping().await?)
     }
+}
+
+/// Creates a new SQLite database file readable by its owner alone (0600)
+/// before SQLite would create it world-readable; its `-wal` and `-shm`
+/// files take the same permissions. An existing file is left as it is.
+/// Whatever fails here (an unparsable URL, a missing directory) SQLite
+/// reports in its own words when it opens the file next.
+fn create_private_sqlite_file(url: &str) {
+    use std::str::FromStr;
+    let Ok(options) = sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(url) else {
+        return;
+    };
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
+        return;
+    }
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    let _ = file.open(path);
 }

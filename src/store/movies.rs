@@ -1,6 +1,9 @@
-//! Movie queries for the API: paged listing by status, and the whole library.
+//! Movie queries for the API: paged listing by status, and keyset pages of
+//! the whole library for exports.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::entities::movie;
 use super::{Db, StoreError};
@@ -29,12 +32,33 @@ pub async fn page(
     Ok((items, total))
 }
 
-/// Every movie of a session in upload order, for exports.
-pub async fn all(db: &Db, session_id: &str) -> Result<Vec<movie::Model>, StoreError> {
-    Ok(movie::Entity::find()
-        .filter(movie::Column::SessionId.eq(session_id))
+/// Where a page of a session's films in upload order ends: the last film's
+/// row and id.
+pub type Cursor = (i32, i64);
+
+/// Up to `limit` of a session's movies in upload order after `cursor` (from
+/// the start without one): a keyset page, as cheap at the end of a large
+/// library as at its start.
+pub async fn after(
+    db: &Db,
+    session_id: &str,
+    cursor: Option<Cursor>,
+    limit: u64,
+) -> Result<Vec<movie::Model>, StoreError> {
+    let mut query = movie::Entity::find().filter(movie::Column::SessionId.eq(session_id));
+    if let Some((row, id)) = cursor {
+        query = query.filter(
+            Condition::any().add(movie::Column::Row.gt(row)).add(
+                Condition::all()
+                    .add(movie::Column::Row.eq(row))
+                    .add(movie::Column::Id.gt(id)),
+            ),
+        );
+    }
+    Ok(query
         .order_by_asc(movie::Column::Row)
         .order_by_asc(movie::Column::Id)
+        .limit(limit)
         .all(db.conn())
         .await?)
 }

@@ -84,6 +84,9 @@ export function h(tag, attrs = {}, ...children) {
     if (key === 'class') el.className = value;
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    // Styles through the CSSOM, which the content security policy allows
+    // (a style attribute it would refuse).
+    else if (key === 'style') el.style.cssText = value;
     else el.setAttribute(key, value === true ? '' : value);
   }
   for (const child of children.flat()) {

@@ -94,7 +94,9 @@ impl EventsApi {
     /// Resume after a disconnect with the `Last-Event-ID` header (browsers
     /// send it on reconnect) or the `last_event_id` query parameter: missed
     /// events are replayed from the log with no gap and no duplicate. An id
-    /// beyond the log, or not a number, gets a fresh `snapshot`.
+    /// beyond the log, or not a number, gets a fresh `snapshot`; so does one
+    /// further behind than the server's replay depth (1000 events by
+    /// default): read the films with `listMovies` then.
     #[oai(
         path = "/session/:id/events",
         method = "get",

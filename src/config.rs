@@ -81,6 +81,20 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_STREAM_BUFFER", default_value_t = 1024)]
     pub stream_buffer: usize,
 
+    /// Events a resuming subscriber may be behind and still get them replayed;
+    /// further behind, it gets a fresh snapshot and reads the films instead.
+    #[arg(long, env = "REELSTREAM_REPLAY_MAX_EVENTS", default_value_t = 1000)]
+    pub replay_max_events: u64,
+
+    /// How long a WebSocket client message may take to arrive whole (a frame
+    /// or a fragmented message started and not finished), in milliseconds.
+    #[arg(
+        long,
+        env = "REELSTREAM_WS_MESSAGE_TIMEOUT_MS",
+        default_value_t = 10_000
+    )]
+    pub ws_message_timeout_ms: u64,
+
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "REELSTREAM_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_upload_bytes: usize,

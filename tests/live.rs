@@ -174,6 +174,8 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backe
         c.tmdb_rps = 2000;
         c.tmdb_concurrency = 64;
         c.stream_buffer = 16;
+        // Subscribers resume from 0 on a log that may already be long.
+        c.replay_max_events = 10_000;
     })
     .await;
     // More events than a broadcast channel holds, so the stalled reader lags.
@@ -194,6 +196,7 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backe
         db: state.db.clone(),
         hub: state.hub.clone(),
         metrics: state.metrics.clone(),
+        replay_max_events: state.config.replay_max_events,
     };
     let Some(Subscription::Events(stalled_here)) = streams.subscribe(&sid, Some(0)).await.unwrap()
     else {

@@ -1,18 +1,15 @@
-//! The live streams of a session: Server-Sent Events (in the OpenAPI spec)
-//! and a WebSocket carrying the same JSON messages (SPEC §5).
+//! The live streams of a session: Server-Sent Events (in the OpenAPI spec);
+//! the WebSocket carrying the same JSON messages is `ws` (SPEC §5).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
-use futures_util::{SinkExt, StreamExt};
-use poem::web::websocket::{CloseCode, Message, WebSocket};
-use poem::web::{Data, Path as PoemPath, Query as PoemQuery};
-use poem::{IntoResponse, Response, handler};
+use poem::web::Data;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::EventStream;
 use poem_openapi::{ApiResponse, OpenApi};
-use serde::Deserialize;
 
 use super::ApiTags;
 use super::error::ApiError;
@@ -22,7 +19,7 @@ use crate::events::{Event, Published};
 use crate::state::AppState;
 
 /// Proxies close idle streams (nginx and AWS load balancers after 60 s).
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 type Events = BoxStream<'static, LiveEvent>;
 
@@ -97,7 +94,9 @@ impl EventsApi {
     /// Resume after a disconnect with the `Last-Event-ID` header (browsers
     /// send it on reconnect) or the `last_event_id` query parameter: missed
     /// events are replayed from the log with no gap and no duplicate. An id
-    /// beyond the log, or not a number, gets a fresh `snapshot`.
+    /// beyond the log, or not a number, gets a fresh `snapshot`; so does one
+    /// further behind than the server's replay depth (1000 events by
+    /// default): read the films with `listMovies` then.
     #[oai(
         path = "/session/:id/events",
         method = "get",
@@ -155,96 +154,6 @@ pub fn streams(state: &AppState) -> Streams {
         db: state.db.clone(),
         hub: state.hub.clone(),
         metrics: state.metrics.clone(),
+        replay_max_events: state.config.replay_max_events,
     }
-}
-
-/// Query of the WebSocket endpoint.
-#[derive(Debug, Deserialize)]
-pub struct WsQuery {
-    last_event_id: Option<String>,
-}
-
-/// A message a WebSocket client may send.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum ClientMessage {
-    /// Replay everything after this seq.
-    Resume {
-        last_event_id: Option<serde_json::Value>,
-    },
-}
-
-/// Close code for an unknown session (the 4000–4999 range is the application's).
-const CLOSE_UNKNOWN_SESSION: u16 = 4404;
-
-/// `GET /api/session/{id}/ws`: the same messages as the SSE stream, as text frames.
-#[handler]
-pub async fn websocket(
-    ws: WebSocket,
-    state: Data<&AppState>,
-    PoemPath(id): PoemPath<String>,
-    PoemQuery(query): PoemQuery<WsQuery>,
-) -> Response {
-    let streams = streams(&state);
-    let resume = parse_last_event_id(query.last_event_id.as_deref());
-    ws.on_upgrade(move |socket| async move {
-        let (mut sink, mut incoming) = socket.split();
-        let session_id = parse_id(&id).ok();
-        let opened = match &session_id {
-            Some(session_id) => streams.subscribe(session_id, resume).await.ok().flatten(),
-            None => None,
-        };
-        let (Some(session_id), Some(opened)) = (session_id, opened) else {
-            let reason = format!("no session with id '{id}'");
-            let _ = sink.send(Message::close_with(CloseCode::from(CLOSE_UNKNOWN_SESSION), reason)).await;
-            return;
-        };
-        let Subscription::Events(mut events) = opened else {
-            let _ = sink.send(Message::close_with(CloseCode::Normal, "completed")).await;
-            return;
-        };
-        let _connected = streams.metrics.connected("websocket");
-        let mut ping = tokio::time::interval(KEEP_ALIVE);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                event = events.next() => {
-                    let Some(event) = event else { break };
-                    if sink.send(Message::text(event.json())).await.is_err() {
-                        return;
-                    }
-                    streams.metrics.sent("websocket");
-                    if event.is_final() {
-                        let _ = sink.send(Message::close_with(CloseCode::Normal, "completed")).await;
-                        return;
-                    }
-                }
-                message = incoming.next() => match message {
-                    Some(Ok(Message::Text(text))) => {
-                        if let Ok(ClientMessage::Resume { last_event_id }) = serde_json::from_str(&text) {
-                            let raw = last_event_id.map(|v| v.to_string().trim_matches('"').to_owned());
-                            let resume = parse_last_event_id(raw.as_deref());
-                            match streams.subscribe(&session_id, resume).await {
-                                Ok(Some(Subscription::Events(fresh))) => events = fresh,
-                                Ok(Some(Subscription::Ended)) => {
-                                    let _ = sink.send(Message::close_with(CloseCode::Normal, "completed")).await;
-                                    return;
-                                }
-                                _ => return,
-                            }
-                        }
-                    }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                    // Pongs are answered by the protocol layer; other frames are ignored.
-                    Some(Ok(_)) => {}
-                },
-                _ = ping.tick() => {
-                    if sink.send(Message::ping(Vec::new())).await.is_err() {
-                        return;
-                    }
-                }
-            }
-        }
-    })
-    .into_response()
 }

@@ -12,6 +12,7 @@ mod request_limits;
 mod session;
 mod stats;
 mod upload;
+mod ws;
 
 pub use contract::GeneratorFriendly;
 pub use error::{ApiError, Problem, ProblemDetail};
@@ -131,7 +132,7 @@ pub fn router(state: AppState) -> impl Endpoint {
     let cors = cors::cors(&state.config.cors_origins);
     let cors_on = cors.is_some();
     Route::new()
-        .at("/api/session/:id/ws", get(events::websocket))
+        .at("/api/session/:id/ws", get(ws::websocket))
         .nest("/api", service)
         .at(
             "/openapi.yaml",

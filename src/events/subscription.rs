@@ -31,6 +31,9 @@ pub struct Streams {
     pub hub: Hub,
     /// Stream metrics.
     pub metrics: StreamMetrics,
+    /// The most events a resume replays; one further behind gets a snapshot,
+    /// so that a tiny request cannot make the server send a whole log.
+    pub replay_max_events: u64,
 }
 
 /// What a subscriber gets.
@@ -103,8 +106,9 @@ impl Streams {
         }
         // `head` goes first; then the log is replayed from `start` up to `last`.
         let (head, start) = match last_event_id {
-            Some(n) if n <= last => (None, n),
-            // First subscription, or an id beyond the log: a fresh snapshot.
+            Some(n) if n <= last && self.within_replay_depth(n, last) => (None, n),
+            // First subscription, an id beyond the log, or one too far behind
+            // it: a fresh snapshot.
             _ => {
                 let snapshot = SnapshotEvent {
                     seq: last,
@@ -186,6 +190,11 @@ impl Streams {
                 }
             },
         ))))
+    }
+
+    /// Whether a resume after `from` replays few enough events, up to `last`.
+    fn within_replay_depth(&self, from: i64, last: i64) -> bool {
+        u64::try_from(last - from).is_ok_and(|behind| behind <= self.replay_max_events)
     }
 
     /// Whether the log goes on after `seq`.

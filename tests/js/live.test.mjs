@@ -288,6 +288,27 @@ describe('the SSE and WebSocket streams', () => {
     assert.deepEqual(badge, ['websocket:connecting', 'websocket:live', 'websocket:reconnecting', 'websocket:reconnecting', 'websocket:live']);
   });
 
+  for (const transport of ['sse', 'websocket']) {
+    test(`a ${transport} resume too far behind gets a snapshot: taken (the films reloaded), then what follows it`, (t) => {
+      t.mock.method(Math, 'random', () => 0.5);
+      const { live, got } = follow(t, { transports: [transport, 'polling'] });
+      const last = transport === 'sse' ? lastSource : lastSocket;
+      const drop = () => (transport === 'sse' ? last().fail({ closed: true }) : last().drop());
+      live.start();
+      last().send(snapshot(2));
+      last().send(movie(7, 3));
+      drop();
+      clock.tick(500);
+      assert.match(last().url, /last_event_id=3$/);
+      // The server is more than its replay depth past seq 3: a snapshot, not the replay.
+      last().send(snapshot(2500));
+      last().send(movie(7, 2400)); // older than the snapshot: already in the reload
+      last().send(movie(8, 2501));
+      assert.deepEqual(got, ['snapshot 2', 'movie 7@3', 'snapshot 2500', 'movie 8@2501']);
+      assert.equal(live.lastSeq, 2501);
+    });
+  }
+
   test('a reopened stream that fails before its first message gives way to the next transport', (t) => {
     t.mock.method(Math, 'random', () => 0.5);
     const { live, badge } = follow(t);

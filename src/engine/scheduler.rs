@@ -24,36 +24,78 @@ const IDLE_REFRESH: Duration = Duration::from_secs(2);
 
 type FilmKey = (String, LookupKey);
 
-/// Pending films, one queue per session, served in turn.
+/// Rows of one session read per page: enough to keep the window full
+/// between reads, few enough that memory does not follow the backlog.
+const PAGE_ROWS: u64 = 128;
+
+/// One session's place in the rotation: the page it is working through and
+/// where the next page starts.
+struct SessionQueue {
+    id: String,
+    films: VecDeque<PendingFilm>,
+    /// The last row read; the next page starts after it.
+    cursor: Option<i32>,
+    /// Whether the last page was the end of the session's backlog.
+    exhausted: bool,
+}
+
+/// Sessions with pending work, served in turn (round robin), each read a
+/// page at a time: what is held in memory is a page per session, never the
+/// whole backlog.
 #[derive(Default)]
 struct RoundRobin {
-    sessions: VecDeque<VecDeque<PendingFilm>>,
+    sessions: VecDeque<SessionQueue>,
 }
 
 impl RoundRobin {
-    fn rebuild(order: &[String], films: Vec<PendingFilm>, in_flight: &HashSet<FilmKey>) -> Self {
-        let mut per_session: Vec<VecDeque<PendingFilm>> =
-            order.iter().map(|_| VecDeque::new()).collect();
-        for film in films {
-            if in_flight.contains(&(film.session_id.clone(), film.lookup_key.clone())) {
-                continue;
-            }
-            if let Some(i) = order.iter().position(|id| *id == film.session_id) {
-                per_session[i].push_back(film);
-            }
-        }
-        Self {
-            sessions: per_session.into_iter().filter(|q| !q.is_empty()).collect(),
-        }
+    /// A rotation over `order`, each session to be read from its start.
+    fn new(order: Vec<String>) -> Self {
+        let sessions = order
+            .into_iter()
+            .map(|id| SessionQueue {
+                id,
+                films: VecDeque::new(),
+                cursor: None,
+                exhausted: false,
+            })
+            .collect();
+        Self { sessions }
     }
 
-    fn next(&mut self) -> Option<PendingFilm> {
-        let mut queue = self.sessions.pop_front()?;
-        let film = queue.pop_front();
-        if !queue.is_empty() {
-            self.sessions.push_back(queue);
+    /// The next film to look up, from the next session in turn that has one
+    /// not already in flight, reading a session's next page when its current
+    /// one is used up. A session whose backlog is exhausted leaves the
+    /// rotation until the next refresh.
+    async fn next(&mut self, db: &Db, in_flight: &HashSet<FilmKey>) -> Option<PendingFilm> {
+        while let Some(mut queue) = self.sessions.pop_front() {
+            loop {
+                if let Some(film) = queue.films.pop_front() {
+                    let key = (film.session_id.clone(), film.lookup_key.clone());
+                    if in_flight.contains(&key) {
+                        continue;
+                    }
+                    self.sessions.push_back(queue);
+                    return Some(film);
+                }
+                if queue.exhausted {
+                    break;
+                }
+                match claims::pending_page(db, &queue.id, queue.cursor, PAGE_ROWS).await {
+                    Ok(page) => {
+                        // Only an empty page is the end: de-duplication by key
+                        // can shorten a page that is not the last.
+                        queue.exhausted = page.last_row.is_none();
+                        queue.cursor = page.last_row.or(queue.cursor);
+                        queue.films.extend(page.films);
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "could not read pending work");
+                        break;
+                    }
+                }
+            }
         }
-        film
+        None
     }
 
     fn is_empty(&self) -> bool {
@@ -99,7 +141,7 @@ impl Scheduler {
         takeover.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             if dirty {
-                match self.refresh(&in_flight).await {
+                match self.refresh().await {
                     Ok(fresh) => {
                         queue = fresh;
                         dirty = false;
@@ -108,7 +150,9 @@ impl Scheduler {
                 }
             }
             while jobs.len() < self.window {
-                let Some(film) = queue.next() else { break };
+                let Some(film) = queue.next(&self.db, &in_flight).await else {
+                    break;
+                };
                 let key = (film.session_id, film.lookup_key);
                 in_flight.insert(key.clone());
                 jobs.spawn(self.job(self.claims.clone(), key));
@@ -149,15 +193,15 @@ impl Scheduler {
         jobs.shutdown().await;
     }
 
-    async fn refresh(&self, in_flight: &HashSet<FilmKey>) -> Result<RoundRobin, StoreError> {
+    /// A fresh rotation over the sessions with work, each read again from
+    /// its start (a retry or a fix puts films back before any cursor).
+    async fn refresh(&self) -> Result<RoundRobin, StoreError> {
         self.faults.trip("scheduler");
         let mut order = claims::sessions_in_order(&self.db).await?;
         if let Some(only) = &self.only_session {
-            // Films of sessions missing from `order` are dropped by `rebuild`.
             order.retain(|id| id == only);
         }
-        let films = claims::pending_films(&self.db).await?;
-        Ok(RoundRobin::rebuild(&order, films, in_flight))
+        Ok(RoundRobin::new(order))
     }
 
     /// Claims a film, looks it up and queues the outcome for the committer;

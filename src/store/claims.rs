@@ -28,9 +28,9 @@ pub struct PendingFilm {
     pub session_id: String,
     /// The film's lookup key within the session.
     pub lookup_key: LookupKey,
-    /// Its first row, whose title and year drive the lookup.
+    /// Its first row in the page it was read from.
     pub first_id: i64,
-    /// Position of that row, to keep upload order.
+    /// Position of that row: the cursor of the next page.
     pub first_row: i32,
 }
 
@@ -72,35 +72,61 @@ fn unleased(now: DateTime<Utc>) -> Condition {
         .add(movie::Column::LeaseExpiresAt.lt(now))
 }
 
-/// Every pending film of every enriching session that no live lease holds,
-/// grouped by lookup key, in upload order.
-pub async fn pending_films(db: &Db) -> Result<Vec<PendingFilm>, StoreError> {
-    Ok(pending_films_query(Utc::now())
+/// A page of a session's pending films that no live lease holds, in upload
+/// order after row `after`: at most `rows` rows are read, one film per
+/// lookup key kept (a key's later rows in later pages are the scheduler's to
+/// skip). Memory is bounded by the page, however long the backlog.
+pub async fn pending_page(
+    db: &Db,
+    session_id: &str,
+    after: Option<i32>,
+    rows: u64,
+) -> Result<PendingPage, StoreError> {
+    let page = pending_page_query(session_id, after, rows, Utc::now())
         .into_model::<PendingFilm>()
         .all(db.conn())
-        .await?)
+        .await?;
+    let last_row = page.last().map(|film| film.first_row);
+    let mut seen = std::collections::HashSet::new();
+    let films = page
+        .into_iter()
+        .filter(|film| seen.insert(film.lookup_key.clone()))
+        .collect();
+    Ok(PendingPage { films, last_row })
 }
 
-fn pending_films_query(now: DateTime<Utc>) -> Select<movie::Entity> {
-    // Only a session still enriching has pending rows: looking in those
-    // sessions alone keeps the finished history out of the scan.
-    let enriching = Query::select()
-        .column(session::Column::Id)
-        .from(session::Entity)
-        .and_where(session::Column::Status.eq(SessionStatus::Enriching))
-        .to_owned();
-    movie::Entity::find()
+/// A page of pending films and where it ends.
+#[derive(Debug)]
+pub struct PendingPage {
+    /// One per lookup key, in upload order.
+    pub films: Vec<PendingFilm>,
+    /// The last row read (the next page starts after it); `None` when the
+    /// page was empty, the end of the backlog.
+    pub last_row: Option<i32>,
+}
+
+fn pending_page_query(
+    session_id: &str,
+    after: Option<i32>,
+    rows: u64,
+    now: DateTime<Utc>,
+) -> Select<movie::Entity> {
+    let mut query = movie::Entity::find()
         .select_only()
         .column(movie::Column::SessionId)
         .column(movie::Column::LookupKey)
-        .column_as(movie::Column::Id.min(), "first_id")
-        .column_as(movie::Column::Row.min(), "first_row")
-        .filter(movie::Column::SessionId.in_subquery(enriching))
+        .column_as(movie::Column::Id, "first_id")
+        .column_as(movie::Column::Row, "first_row")
+        .filter(movie::Column::SessionId.eq(session_id))
         .filter(movie::Column::Status.eq(MovieStatus::Pending))
-        .filter(unleased(now))
-        .group_by(movie::Column::SessionId)
-        .group_by(movie::Column::LookupKey)
-        .order_by_asc(Expr::col("first_row"))
+        .filter(unleased(now));
+    if let Some(after) = after {
+        query = query.filter(movie::Column::Row.gt(after));
+    }
+    query
+        .order_by_asc(movie::Column::Row)
+        .order_by_asc(movie::Column::Id)
+        .limit(rows)
 }
 
 /// The ids of sessions with pending films, oldest first.

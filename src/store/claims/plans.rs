@@ -104,25 +104,22 @@ async fn claiming_finds_each_films_first_row_by_key_then_by_id() {
 }
 
 #[tokio::test]
-async fn pending_work_is_looked_for_in_enriching_sessions_only() {
+async fn a_page_of_pending_work_is_a_range_read_of_one_session() {
     let (_dir, db) = migrated().await;
     let plan = plan(
         &db,
-        pending_films_query(Utc::now()).build(DbBackend::Sqlite),
+        pending_page_query("s", Some(100), 200, Utc::now()).build(DbBackend::Sqlite),
     )
     .await;
     assert!(
-        plan.iter()
-            .any(|step| step.starts_with("SEARCH sessions USING INDEX idx_sessions_status")),
+        plan.iter().any(|step| step
+            .starts_with("SEARCH movies USING INDEX idx_movies_session_status_row (session_id=? AND status=? AND row>?)")),
         "{plan:?}"
     );
     assert!(
-        plan.iter()
-            .any(|step| step.starts_with("SEARCH movies USING INDEX idx_movies_session_key")),
-        "{plan:?}"
-    );
-    assert!(
-        !plan.iter().any(|step| step.starts_with("SCAN")),
+        !plan
+            .iter()
+            .any(|step| step.starts_with("SCAN") || step.contains("TEMP B-TREE")),
         "{plan:?}"
     );
 }

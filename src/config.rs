@@ -1,9 +1,14 @@
 //! The server's settings: every one a flag and an environment variable
 //! (SPEC §9). The command line itself is `cli::args`.
 
+mod secret_file;
+
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
+
+pub use secret_file::SecretFileError;
 
 /// The default database URL, which `demo` swaps for its own file.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://reelstream.db?mode=rwc";
@@ -33,13 +38,24 @@ pub struct Config {
     )]
     pub database_url: String,
 
-    /// TMDB v3 API key, sent as the `api_key` query parameter.
+    /// TMDB v3 API key, sent as the `api_key` query parameter. As a flag it
+    /// is visible to anyone who can list processes (`ps`): prefer the variable
+    /// or --tmdb-api-key-file.
     #[arg(long, env = "TMDB_API_KEY", hide_env_values = true)]
     pub tmdb_api_key: Option<String>,
 
-    /// TMDB v4 read access token, sent as `Authorization: Bearer`.
+    /// File holding the TMDB API key (trailing newline ignored).
+    #[arg(long, env = "TMDB_API_KEY_FILE", value_name = "FILE")]
+    pub tmdb_api_key_file: Option<PathBuf>,
+
+    /// TMDB v4 read access token, sent as `Authorization: Bearer`. As a flag
+    /// it is visible in `ps`: prefer the variable or --tmdb-read-token-file.
     #[arg(long, env = "TMDB_READ_TOKEN", hide_env_values = true)]
     pub tmdb_read_token: Option<String>,
+
+    /// File holding the TMDB read access token (trailing newline ignored).
+    #[arg(long, env = "TMDB_READ_TOKEN_FILE", value_name = "FILE")]
+    pub tmdb_read_token_file: Option<PathBuf>,
 
     /// TMDB API base URL.
     #[arg(
@@ -125,6 +141,21 @@ pub struct Config {
 }
 
 impl Config {
+    /// Reads the TMDB secrets given as files into their settings; an error
+    /// when a file is unreadable or empty, or a secret is given both ways.
+    pub fn load_secret_files(&mut self) -> Result<(), SecretFileError> {
+        secret_file::resolve(
+            &mut self.tmdb_api_key,
+            self.tmdb_api_key_file.as_deref(),
+            ("TMDB_API_KEY", "TMDB_API_KEY_FILE"),
+        )?;
+        secret_file::resolve(
+            &mut self.tmdb_read_token,
+            self.tmdb_read_token_file.as_deref(),
+            ("TMDB_READ_TOKEN", "TMDB_READ_TOKEN_FILE"),
+        )
+    }
+
     /// The TMDB client settings.
     pub fn tmdb(&self) -> crate::tmdb::TmdbConfig {
         crate::tmdb::TmdbConfig {

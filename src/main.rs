@@ -14,7 +14,20 @@ const CLI_LOGS: &str = "error";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // Secrets given as files are read before anything starts; a bad one is a
+    // usage error, like a bad flag.
+    let config = match &mut cli.command {
+        Some(Command::Enrich(args)) => Some(&mut args.config),
+        Some(Command::Demo(args)) => Some(&mut args.config),
+        Some(Command::Serve(config)) => Some(config),
+        None => Some(&mut cli.serve),
+        Some(Command::TmdbSim(_) | Command::Openapi) => None,
+    };
+    if let Some(Err(err)) = config.map(|c| c.load_secret_files()) {
+        eprintln!("error: {err}");
+        return Ok(ExitCode::from(reelstream::cli::EXIT_USAGE));
+    }
     match cli.command {
         Some(Command::Enrich(args)) => {
             init_tracing(args.config.log_format, CLI_LOGS);

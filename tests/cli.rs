@@ -33,15 +33,21 @@ fn database_url(dir: &Path) -> String {
 /// `reelstream enrich` on `dir`'s database with TMDB at `base_url`, in a
 /// clean environment so that a developer's own settings cannot leak in.
 fn enrich(dir: &Path, base_url: &str) -> Command {
+    let mut cmd = enrich_without_credentials(dir, base_url);
+    cmd.args(["--tmdb-api-key", KEY])
+        .args(["--tmdb-rps", "1000", "--tmdb-concurrency", "32"]);
+    cmd
+}
+
+/// [`enrich`] without a credential.
+fn enrich_without_credentials(dir: &Path, base_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reelstream"));
     cmd.env_clear()
         .current_dir(dir)
         .kill_on_drop(true)
         .arg("enrich")
         .args(["--database-url", &database_url(dir)])
-        .args(["--tmdb-base-url", base_url])
-        .args(["--tmdb-api-key", KEY])
-        .args(["--tmdb-rps", "1000", "--tmdb-concurrency", "32"]);
+        .args(["--tmdb-base-url", base_url]);
     cmd
 }
 
@@ -516,4 +522,73 @@ async fn ctrl_c_stops_gracefully_writes_nothing_and_cleans_up() {
     assert!(seen.contains("nothing written"), "{seen}");
     assert!(!dir.path().join("out.csv").exists());
     assert_eq!(session_count(&database_url(dir.path())).await, 0);
+}
+
+/// `enrich` of the watched fixture into `out.csv`, with no credential given.
+fn enrich_watched(dir: &Path, base_url: &str) -> Command {
+    let mut cmd = enrich_without_credentials(dir, base_url);
+    cmd.args(["-o", "out.csv"])
+        .arg(fixture_path("import/watched.csv"));
+    cmd
+}
+
+#[tokio::test]
+async fn tmdb_secrets_come_from_files_and_a_bad_file_exits_2() {
+    const TOKEN: &str = "cli-test-token-81c0";
+    let sim = simulator(SimConfig {
+        api_key: Some(KEY.into()),
+        read_token: Some(TOKEN.into()),
+        ..SimConfig::default()
+    })
+    .await;
+    let secrets = tempfile::tempdir().unwrap();
+    let key_file = secrets.path().join("key");
+    std::fs::write(&key_file, format!("{KEY}\n")).unwrap();
+    let token_file = secrets.path().join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let empty = secrets.path().join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+
+    // The simulator accepts only these exact secrets: the newline was dropped.
+    for (variable, file) in [
+        ("TMDB_API_KEY_FILE", &key_file),
+        ("TMDB_READ_TOKEN_FILE", &token_file),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let ran = run(enrich_watched(dir.path(), &sim.base_url).env(variable, file)).await;
+        assert_eq!(ran.code, Some(0), "{variable}: {}", ran.stderr);
+        assert!(dir.path().join("out.csv").exists());
+    }
+
+    let missing = secrets.path().join("missing");
+    for (args, expected) in [
+        (
+            vec!["--tmdb-api-key-file".into(), missing.display().to_string()],
+            "TMDB_API_KEY_FILE (",
+        ),
+        (
+            vec!["--tmdb-read-token-file".into(), empty.display().to_string()],
+            "is empty",
+        ),
+        (
+            vec![
+                "--tmdb-api-key".into(),
+                KEY.into(),
+                "--tmdb-api-key-file".into(),
+                key_file.display().to_string(),
+            ],
+            "TMDB_API_KEY and TMDB_API_KEY_FILE are both set",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let ran = run(enrich_watched(dir.path(), &sim.base_url).args(&args)).await;
+        assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.starts_with("error: ") && ran.stderr.contains(expected),
+            "{}",
+            ran.stderr
+        );
+        assert!(!ran.stderr.contains(KEY), "{}", ran.stderr);
+        assert!(!dir.path().join("cli.db").exists(), "nothing started");
+    }
 }

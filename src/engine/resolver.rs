@@ -278,7 +278,7 @@ impl Resolver {
         self.flights.remove_if(key, |_, c| Arc::ptr_eq(c, &cell));
         let body = result?;
         serde_json::from_str(&body).map_err(|err| TmdbError::Malformed {
-            message: format!("cached answer unreadable: {err}"),
+            message: self.tmdb.scrub(format!("cached answer unreadable: {err}")),
             attempts: 0,
         })
     }

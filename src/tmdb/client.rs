@@ -1,32 +1,35 @@
 //! The real TMDB v3 client: one rate limiter, one connection cap and one
 //! retry policy shared by every caller, and credentials that never leak.
 
+mod attempt;
+mod body;
 mod config;
 mod credential;
 mod error;
 mod gate;
 mod metrics;
 mod retry;
+mod scrub;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION};
-use reqwest::{StatusCode, Url};
+use reqwest::Url;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-pub use config::{DEFAULT_BASE_URL, TmdbAuth, TmdbConfig};
+pub use config::{DEFAULT_BASE_URL, MAX_BODY_BYTES, TmdbAuth, TmdbConfig};
 pub use error::TmdbError;
 pub use metrics::{ClientMetrics, TmdbCollector};
+pub use scrub::Scrubbed;
 
-use super::types::{
-    ErrorBody, FindResponse, MovieDetails, MovieResult, Paged, TvDetails, TvResult,
-};
+use super::types::{FindResponse, MovieDetails, MovieResult, Paged, TvDetails, TvResult};
+use attempt::{Failure, RetryKind};
 use credential::{Credential, credential};
 use gate::{Gate, Priority};
 use metrics::Counters;
+use scrub::Secrets;
 
 /// A TMDB v3 client. Cheap to clone; clones share the limits and metrics.
 #[derive(Clone, Debug)]
@@ -39,48 +42,22 @@ struct Inner {
     http: reqwest::Client,
     base: Url,
     auth: Option<Credential>,
+    /// Every form of the credential, scrubbed from any text an error carries.
+    secrets: Secrets,
     gate: Gate,
     counters: Counters,
     max_retries: u32,
     backoff_base: Duration,
-}
-
-/// How one attempt failed.
-enum Failure {
-    /// Final at once (401, other 4xx).
-    Fatal(TmdbError),
-    /// Worth another attempt; `retry_after` is the server's `Retry-After`.
-    Retry {
-        kind: RetryKind,
-        retry_after: Option<Duration>,
-    },
-}
-
-enum RetryKind {
-    RateLimited,
-    Server(u16),
-    Timeout,
-    Transport(String),
-    Malformed(String),
-}
-
-impl RetryKind {
-    fn into_error(self, attempts: u32) -> TmdbError {
-        match self {
-            Self::RateLimited => TmdbError::RateLimited { attempts },
-            Self::Server(status) => TmdbError::Server { status, attempts },
-            Self::Timeout => TmdbError::Timeout { attempts },
-            Self::Transport(message) => TmdbError::Transport { message, attempts },
-            Self::Malformed(message) => TmdbError::Malformed { message, attempts },
-        }
-    }
+    max_body_bytes: usize,
 }
 
 impl TmdbClient {
     /// Builds a client; fails on an unusable base URL, credential or limit.
     pub fn new(cfg: TmdbConfig) -> Result<Self, TmdbError> {
+        let secrets = Secrets::new(cfg.auth.as_ref());
+        let config_error = |text: String| TmdbError::Config(secrets.scrub(text));
         let base = Url::parse(cfg.base_url.trim_end_matches('/'))
-            .map_err(|e| TmdbError::Config(format!("base URL: {e}")))?;
+            .map_err(|e| config_error(format!("base URL: {e}")))?;
         if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
             return Err(TmdbError::Config("base URL must be an http(s) URL".into()));
         }
@@ -92,6 +69,9 @@ impl TmdbClient {
         if cfg.timeout.is_zero() {
             return Err(TmdbError::Config("timeout must be positive".into()));
         }
+        if cfg.max_body_bytes == 0 {
+            return Err(TmdbError::Config("the body cap must be positive".into()));
+        }
         let auth = cfg.auth.map(credential).transpose()?;
         let http = reqwest::Client::builder()
             .timeout(cfg.timeout)
@@ -99,16 +79,18 @@ impl TmdbClient {
             .pool_max_idle_per_host(cfg.concurrency)
             .user_agent(concat!("reelstream/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| TmdbError::Config(format!("HTTP client: {}", e.without_url())))?;
+            .map_err(|e| config_error(format!("HTTP client: {}", e.without_url())))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
                 base,
                 auth,
+                secrets,
                 gate: Gate::new(rps, cfg.concurrency),
                 counters: Counters::default(),
                 max_retries: cfg.max_retries,
                 backoff_base: cfg.backoff_base,
+                max_body_bytes: cfg.max_body_bytes,
             }),
         })
     }
@@ -171,6 +153,12 @@ impl TmdbClient {
         TmdbCollector(self.clone())
     }
 
+    /// `text` rid of this client's credentials in every spelling, for an
+    /// error made outside the client (say, from a cached answer).
+    pub fn scrub(&self, text: impl Into<String>) -> Scrubbed {
+        self.inner.secrets.scrub(text)
+    }
+
     /// What this client (and its clones) has done so far.
     pub fn metrics(&self) -> ClientMetrics {
         self.inner.counters.snapshot()
@@ -186,10 +174,10 @@ impl TmdbClient {
             .await?
             .ok_or_else(|| TmdbError::Rejected {
                 status: 404,
-                message: format!(
+                message: self.scrub(format!(
                     "no /{} endpoint at this base URL; check TMDB_BASE_URL",
                     segments.join("/")
-                ),
+                )),
             })
     }
 
@@ -250,106 +238,6 @@ impl Inner {
             .extend(segments);
         url
     }
-
-    /// One HTTP attempt, admitted by the gate; the permit is held until the body is read.
-    async fn attempt<T: DeserializeOwned>(
-        &self,
-        url: &Url,
-        params: &[(&str, String)],
-        attempt: u32,
-        priority: Priority,
-    ) -> Result<Option<T>, Failure> {
-        let _permit = self.gate.admit(priority).await;
-        Counters::bump(&self.counters.requests);
-        // The path only: the query may hold the API key.
-        tracing::debug!(path = url.path(), attempt, "tmdb request");
-        let started = Instant::now();
-
-        let mut request = self
-            .http
-            .get(url.clone())
-            .query(params)
-            .header(ACCEPT, "application/json");
-        match &self.auth {
-            Some(Credential::Query(auth)) => request = request.query(&[("api_key", auth.secret())]),
-            Some(Credential::Header(_, value)) => {
-                request = request.header(AUTHORIZATION, value.clone())
-            }
-            None => {}
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| self.transport_failure(e))?;
-        let status = response.status();
-        let retry_after = retry::retry_after(response.headers());
-        // Read the body even on errors so the connection goes back to the pool.
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_failure(e))?;
-        tracing::debug!(
-            path = url.path(),
-            attempt,
-            status = status.as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "tmdb response"
-        );
-
-        match status {
-            s if s.is_success() => serde_json::from_slice(&body).map(Some).map_err(|e| {
-                Counters::bump(&self.counters.malformed);
-                Failure::Retry {
-                    kind: RetryKind::Malformed(e.to_string()),
-                    retry_after: None,
-                }
-            }),
-            StatusCode::NOT_FOUND => Ok(None),
-            StatusCode::UNAUTHORIZED => Err(Failure::Fatal(TmdbError::Unauthorized)),
-            StatusCode::TOO_MANY_REQUESTS => {
-                Counters::bump(&self.counters.rate_limited);
-                Err(Failure::Retry {
-                    kind: RetryKind::RateLimited,
-                    retry_after,
-                })
-            }
-            s if s.is_server_error() => {
-                Counters::bump(&self.counters.server_errors);
-                Err(Failure::Retry {
-                    kind: RetryKind::Server(s.as_u16()),
-                    retry_after,
-                })
-            }
-            s => Err(Failure::Fatal(TmdbError::Rejected {
-                status: s.as_u16(),
-                message: self.scrub(error_message(&body)),
-            })),
-        }
-    }
-
-    /// Classifies a reqwest error, stripped of its URL (which carries `api_key`).
-    fn transport_failure(&self, e: reqwest::Error) -> Failure {
-        let e = e.without_url();
-        let kind = if e.is_timeout() {
-            Counters::bump(&self.counters.timeouts);
-            RetryKind::Timeout
-        } else {
-            Counters::bump(&self.counters.transport_errors);
-            RetryKind::Transport(self.scrub(error_chain(&e)))
-        };
-        Failure::Retry {
-            kind,
-            retry_after: None,
-        }
-    }
-
-    /// Belt and braces: no text leaves the client holding the secret.
-    fn scrub(&self, text: String) -> String {
-        match &self.auth {
-            Some(auth) if text.contains(auth.secret()) => text.replace(auth.secret(), "<redacted>"),
-            _ => text,
-        }
-    }
 }
 
 fn search_params(query: &str) -> Vec<(&'static str, String)> {
@@ -366,24 +254,4 @@ fn credits_params() -> [(&'static str, String); 2] {
         ("append_to_response", "credits".to_owned()),
         ("language", "en-US".to_owned()),
     ]
-}
-
-/// TMDB's `status_message`, or the start of a non-TMDB body.
-fn error_message(body: &[u8]) -> String {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(e) if !e.status_message.is_empty() => e.status_message,
-        _ => String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
-    }
-}
-
-/// An error and its causes, `a: b: c` (reqwest's own Display omits the cause).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -8,4 +8,6 @@ pub mod types;
 #[cfg(test)]
 mod tests;
 
-pub use client::{ClientMetrics, TmdbAuth, TmdbClient, TmdbConfig, TmdbError};
+pub use client::{
+    ClientMetrics, MAX_BODY_BYTES, Scrubbed, TmdbAuth, TmdbClient, TmdbConfig, TmdbError,
+};

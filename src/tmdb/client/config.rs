@@ -6,6 +6,10 @@ use std::time::Duration;
 /// TMDB's production API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.themoviedb.org/3";
 
+/// The largest answer body read (8 MiB): TMDB's biggest, a film with its
+/// whole credits, is a few hundred KiB.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
 /// TMDB credentials. `Debug` never prints the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub enum TmdbAuth {
@@ -63,6 +67,8 @@ pub struct TmdbConfig {
     pub max_retries: u32,
     /// First backoff step; doubled per retry, full jitter, capped at 10 s.
     pub backoff_base: Duration,
+    /// Largest answer body read; a larger one fails the request unretried.
+    pub max_body_bytes: usize,
 }
 
 impl Default for TmdbConfig {
@@ -76,6 +82,7 @@ impl Default for TmdbConfig {
             timeout: Duration::from_secs(10),
             max_retries: 5,
             backoff_base: Duration::from_millis(250),
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }

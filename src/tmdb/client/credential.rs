@@ -5,20 +5,11 @@ use reqwest::header::HeaderValue;
 
 use super::{TmdbAuth, TmdbError};
 
-/// Credentials ready to attach, plus the secret to scrub from error texts.
+/// Credentials ready to attach (the client's `Secrets` scrub them from texts).
 #[derive(Debug)]
 pub(super) enum Credential {
     Query(TmdbAuth),
-    Header(TmdbAuth, HeaderValue),
-}
-
-impl Credential {
-    /// The secret, to scrub from any text that leaves the client.
-    pub(super) fn secret(&self) -> &str {
-        match self {
-            Self::Query(auth) | Self::Header(auth, _) => auth.secret(),
-        }
-    }
+    Header(HeaderValue),
 }
 
 /// Checks `auth` and makes it ready to attach: a query parameter, or a
@@ -40,7 +31,7 @@ pub(super) fn credential(auth: TmdbAuth) -> Result<Credential, TmdbError> {
                     )
                 })?;
             value.set_sensitive(true);
-            Ok(Credential::Header(auth, value))
+            Ok(Credential::Header(value))
         }
     }
 }

@@ -1,4 +1,7 @@
-//! The client's error type. No variant ever carries a URL or a credential.
+//! The client's error type. No variant ever carries a URL or a credential:
+//! its texts are [`Scrubbed`], made only by the client's one scrubber.
+
+use super::scrub::Scrubbed;
 
 /// Why a TMDB call failed, after any retries.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +33,7 @@ pub enum TmdbError {
     #[error("TMDB connection failed after {attempts} attempts: {message}")]
     Transport {
         /// The cause, without URL or credentials.
-        message: String,
+        message: Scrubbed,
         /// HTTP attempts made.
         attempts: u32,
     },
@@ -38,7 +41,7 @@ pub enum TmdbError {
     #[error("TMDB sent a malformed body after {attempts} attempts: {message}")]
     Malformed {
         /// The parse error.
-        message: String,
+        message: Scrubbed,
         /// HTTP attempts made.
         attempts: u32,
     },
@@ -48,16 +51,30 @@ pub enum TmdbError {
         /// HTTP status.
         status: u16,
         /// TMDB's `status_message`, or the start of the body.
-        message: String,
+        message: Scrubbed,
+    },
+    /// The request could not be built (say, a title too long for a URL):
+    /// it never left, and would fail the same way again.
+    #[error("the TMDB request could not be built: {message}")]
+    Request {
+        /// Why, without URL or credentials.
+        message: Scrubbed,
+    },
+    /// The answer's body was larger than the client accepts; never retried.
+    #[error("TMDB sent a body larger than {limit} bytes")]
+    TooLarge {
+        /// The cap, in bytes.
+        limit: usize,
     },
     /// The client settings are unusable.
     #[error("invalid TMDB client settings: {0}")]
-    Config(String),
+    Config(Scrubbed),
 }
 
 impl TmdbError {
     /// Whether a later try (say, a re-queued film) may succeed: transient
-    /// failures yes, refused credentials, rejected requests and bad settings no.
+    /// failures yes; refused credentials, rejected or unbuildable requests,
+    /// oversized bodies and bad settings no.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
@@ -77,8 +94,8 @@ impl TmdbError {
             | Self::Timeout { attempts }
             | Self::Transport { attempts, .. }
             | Self::Malformed { attempts, .. } => Some(*attempts),
-            Self::Unauthorized | Self::Rejected { .. } => Some(1),
-            Self::Config(_) => None,
+            Self::Unauthorized | Self::Rejected { .. } | Self::TooLarge { .. } => Some(1),
+            Self::Request { .. } | Self::Config(_) => None,
         }
     }
 }

@@ -43,6 +43,16 @@ pub struct SimConfig {
     #[arg(long = "sim-malformed-rate", env = "REELSTREAM_SIM_MALFORMED_RATE", default_value_t = 0.0, value_parser = parse_rate)]
     pub malformed_rate: f64,
 
+    /// Share of requests answered 400 (TMDB's "invalid parameters"), 0–1.
+    #[arg(long = "sim-reject-rate", env = "REELSTREAM_SIM_REJECT_RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub reject_rate: f64,
+
+    /// Hostile: every 4xx and 5xx body and every malformed 200 echoes the
+    /// request — its URL with the `api_key` parameter, the key decoded, and
+    /// the `Authorization` header — as a careless proxy or debug page would.
+    #[arg(long = "sim-echo-request", env = "REELSTREAM_SIM_ECHO_REQUEST")]
+    pub echo_request: bool,
+
     /// Seed of the fault and jitter draws, so that a run can be replayed.
     #[arg(long = "sim-seed", env = "REELSTREAM_SIM_SEED", default_value_t = 0)]
     pub seed: u64,
@@ -76,6 +86,8 @@ impl Default for SimConfig {
             timeout_delay: Duration::from_secs(30),
             drop_rate: 0.0,
             malformed_rate: 0.0,
+            reject_rate: 0.0,
+            echo_request: false,
             seed: 0,
             api_key: None,
             read_token: None,
@@ -91,6 +103,7 @@ impl SimConfig {
             self.timeout_rate,
             self.drop_rate,
             self.malformed_rate,
+            self.reject_rate,
         ];
         if rates.iter().any(|r| !(0.0..=1.0).contains(r)) {
             return Err("every fault rate must be between 0 and 1".into());

@@ -33,6 +33,8 @@ pub(super) enum Fault {
     Drop,
     /// 200 with the JSON cut in half.
     Malformed,
+    /// 400, TMDB's "invalid parameters".
+    Rejected,
 }
 
 /// The injector: fault rates, the seed, and how often each request was seen.
@@ -43,6 +45,7 @@ pub(super) struct Faults {
     timeout_rate: f64,
     drop_rate: f64,
     malformed_rate: f64,
+    reject_rate: f64,
     jitter_scale: Duration,
     seen: DashMap<String, u64>,
     jitter_rng: Mutex<StdRng>,
@@ -59,6 +62,7 @@ impl Faults {
             timeout_rate: cfg.timeout_rate,
             drop_rate: cfg.drop_rate,
             malformed_rate: cfg.malformed_rate,
+            reject_rate: cfg.reject_rate,
             jitter_scale: cfg.jitter,
             seen: DashMap::new(),
             jitter_rng: Mutex::new(StdRng::seed_from_u64(cfg.seed ^ 0x6a09_e667_f3bc_c908)),
@@ -68,7 +72,12 @@ impl Faults {
     /// The fault for the next occurrence of `request` (method, path and query
     /// without credentials).
     pub fn draw(&self, request: &str) -> Fault {
-        if self.error_rate + self.timeout_rate + self.drop_rate + self.malformed_rate <= 0.0 {
+        let total = self.error_rate
+            + self.timeout_rate
+            + self.drop_rate
+            + self.malformed_rate
+            + self.reject_rate;
+        if total <= 0.0 {
             // A clean simulator remembers nothing per request.
             return Fault::None;
         }
@@ -101,6 +110,10 @@ impl Faults {
         edge += self.malformed_rate;
         if u < edge {
             return Fault::Malformed;
+        }
+        edge += self.reject_rate;
+        if u < edge {
+            return Fault::Rejected;
         }
         Fault::None
     }

@@ -1,6 +1,7 @@
 //! An offline TMDB v3 simulator: the endpoints reelstream uses, over a real
 //! catalog, with TMDB's auth, errors and rate limits, and seeded faults
-//! (latency, jitter, 5xx, timeouts, dropped connections, malformed JSON).
+//! (latency, jitter, 5xx, 400s, timeouts, dropped connections, malformed
+//! JSON), and a hostile mode that echoes the credentials in its errors.
 //!
 //! Mount it in-process with [`Simulator::endpoint`], or bind it with
 //! [`Simulator::spawn`] and point a [`crate::tmdb::TmdbClient`] at
@@ -9,6 +10,7 @@
 mod catalog;
 mod config;
 mod counters;
+mod echo;
 mod faults;
 mod render;
 mod search;

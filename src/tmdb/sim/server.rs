@@ -14,9 +14,10 @@ use super::catalog::Catalog;
 use super::config::SimConfig;
 use super::counters::{Counters, EndpointKind, Served, SlidingWindow, lock};
 use super::faults::{self, Fault, Faults};
-use super::render;
+use super::{echo, render};
 use crate::tmdb::types::{ErrorBody, FindResponse};
 use params::{Params, appends, page_param, paged, query_param, year_param};
+use replies::{invalid_page, rate_limited, server_error, shutting_down};
 
 /// TMDB's page size.
 const PAGE_SIZE: usize = 20;
@@ -58,7 +59,11 @@ impl Endpoint for SimEndpoint {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
-        Ok(self.state.respond(&req).await)
+        let response = self.state.respond(&req).await;
+        if self.state.config.echo_request {
+            return Ok(echo::errors(&req, response).await);
+        }
+        Ok(response)
     }
 }
 
@@ -198,12 +203,16 @@ impl SimState {
                     return shutting_down();
                 }
             }
+            Fault::Rejected => return replies::invalid_parameters().into_response(),
             Fault::None | Fault::Drop | Fault::Malformed => {}
         }
 
         let reply = self.handle(route, &params);
         if fault == Fault::Malformed {
             self.counters.served(Served::Malformed);
+            if self.config.echo_request {
+                return echo::malformed(req);
+            }
             return faults::malformed(&reply.body);
         }
         if reply.status == StatusCode::NOT_FOUND {
@@ -349,64 +358,14 @@ impl SimState {
             // Valid sources the catalog has no ids for.
             Some(source) if OTHER_SOURCES.contains(&source) => {}
             _ => {
-                return Reply::error(
-                    StatusCode::BAD_REQUEST,
-                    5,
-                    "Invalid parameters: Your request parameters are incorrect.",
-                );
+                return replies::invalid_parameters();
             }
         }
         Reply::ok(&found)
     }
 }
 
-fn invalid_page() -> Reply {
-    Reply::error(
-        StatusCode::BAD_REQUEST,
-        22,
-        "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.",
-    )
-}
-
-fn rate_limited() -> Response {
-    let mut response = Reply::error(
-        StatusCode::TOO_MANY_REQUESTS,
-        25,
-        "Your request count (#) is over the allowed limit of (#).",
-    )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-    response
-}
-
-/// A 5xx as TMDB's stack sends it: JSON from the API, HTML from the gateway.
-fn server_error(status: StatusCode) -> Response {
-    let (code, message) = match status {
-        StatusCode::SERVICE_UNAVAILABLE => (
-            9,
-            "Service offline: This service is temporarily offline, try again later.",
-        ),
-        StatusCode::GATEWAY_TIMEOUT => (
-            24,
-            "Your request to the backend server timed out. Try again.",
-        ),
-        StatusCode::BAD_GATEWAY => {
-            return Response::builder()
-                .status(status)
-                .content_type("text/html")
-                .body("<html><body><h1>502 Bad Gateway</h1></body></html>");
-        }
-        _ => (11, "Internal error: Something went wrong, contact TMDB."),
-    };
-    Reply::error(status, code, message).into_response()
-}
-
-fn shutting_down() -> Response {
-    server_error(StatusCode::SERVICE_UNAVAILABLE)
-}
-
 mod params;
+mod replies;
 #[cfg(test)]
 mod tests;

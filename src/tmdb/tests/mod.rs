@@ -1,6 +1,7 @@
 //! The real client against the simulator, over loopback HTTP.
 
 mod faults;
+mod hostile;
 mod limits;
 mod logs;
 mod lookups;
@@ -33,6 +34,7 @@ fn client(sim: &SimHandle, tweak: impl FnOnce(&mut TmdbConfig)) -> TmdbClient {
         timeout: Duration::from_secs(5),
         max_retries: 3,
         backoff_base: Duration::from_millis(5),
+        ..TmdbConfig::default()
     };
     tweak(&mut cfg);
     TmdbClient::new(cfg).expect("valid client settings")

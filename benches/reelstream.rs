@@ -349,10 +349,16 @@ async fn warm_only(distinct: usize) {
     let _ = sim.shutdown().await;
 }
 
+#[path = "reelstream/hostile.rs"]
+mod hostile;
+
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "--warm-only") {
         return warm_only(5_500).await;
+    }
+    if std::env::args().any(|a| a == "--hostile") {
+        return hostile::run().await;
     }
     let quick = std::env::args().any(|a| a == "--quick");
     let (small, large) = if quick { (100, 300) } else { (500, 5000) };

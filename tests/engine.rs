@@ -356,7 +356,27 @@ async fn retry_requeues_failed_films_once_tmdb_answers_again(backend: Backend) {
     common::assert_problem(unknown, 404).await;
 }
 
+/// The scheduler reads pending work a page at a time: a film whose rows
+/// fill several pages (here 600 rewatches) is looked up once, and the films
+/// after it are reached.
+async fn a_film_repeated_over_several_pages_is_fetched_once_and_the_rest_follow(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let mut csv = String::from("Name,Year\n");
+    for _ in 0..600 {
+        csv.push_str("Dune,2021\n");
+    }
+    csv.push_str("Seven Samurai,1954\n");
+    let session = app.upload_csv(&csv).await;
+    let done = app
+        .wait_completed(session["id"].as_str().unwrap(), LONG)
+        .await;
+    assert_eq!(done["enriched_count"], 601, "{done}");
+    let snapshot = app.sim.counters.snapshot();
+    assert_eq!(snapshot.movie_details_requests(438631), 1, "{snapshot:?}");
+}
+
 on_both_backends! {
+    a_film_repeated_over_several_pages_is_fetched_once_and_the_rest_follow,
     a_realistic_letterboxd_file_matches_every_hard_case,
     tmdb_faults_still_end_with_every_film_final_and_exact_counters,
     the_client_never_exceeds_the_rate_or_connection_cap,

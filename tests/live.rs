@@ -229,7 +229,16 @@ async fn a_stalled_subscriber_delays_nobody_and_is_resynchronised(backend: Backe
 }
 
 async fn a_thousand_sse_subscribers_all_receive_every_event(backend: Backend) {
-    let app = slow_app(&backend, 40).await;
+    let sim = SimConfig {
+        latency: Duration::from_millis(40),
+        ..SimConfig::default()
+    };
+    // All thousand come from one address: above the default per-client cap.
+    let app = TestApp::spawn_on_with_sim(&backend, sim, |c| {
+        c.tmdb_rps = 500;
+        c.net.max_connections_per_client = 2000;
+    })
+    .await;
     let session = app.upload_fixture("import/watched.csv").await;
     let sid = id(&session);
     let total = session["total_movies"].as_i64().unwrap();

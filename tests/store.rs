@@ -313,7 +313,9 @@ async fn concurrent_claims_give_each_film_to_one_replica(backend: Backend) {
     let distinct: HashSet<&LookupKey> = all.iter().collect();
     assert_eq!(all.len(), 20, "every film claimed once: {all:?}");
     assert_eq!(distinct.len(), 20);
-    let left = claims::pending_page(&db, &session, None, 100).await.unwrap();
+    let left = claims::pending_page(&db, &session, None, 100)
+        .await
+        .unwrap();
     assert!(left.films.is_empty() && left.last_row.is_none());
 }
 

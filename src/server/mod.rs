@@ -151,7 +151,10 @@ impl Connection {
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(self.settings.header_timeout());
+            .header_read_timeout(self.settings.header_timeout())
+            // Refusals for size are ours to give as problem documents
+            // (api/request_limits.rs); hyper's own limits sit above them.
+            .max_headers(500);
         builder.http2().timer(TokioTimer::new());
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let service = service.clone();

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Candidate, MediaType, MovieStatus, SessionStatus};
+use crate::domain::{Candidate, MediaType, MovieStatus, SessionStatus, SkipReason};
 use crate::store::entities::{movie, session};
 
 /// An upload and the progress of its enrichment.
@@ -16,11 +16,11 @@ pub struct Session {
     pub id: String,
     /// `enriching` until every film is final, then `completed`.
     pub status: SessionStatus,
-    /// The detected input format, e.g. `letterboxd_watched`, `letterboxd_zip`, `imdb`, `generic`.
+    /// The detected input format, e.g. `letterboxd_watched`, `letterboxd_zip`, `imdb`, `netflix`, `generic`.
     pub source_format: String,
     /// Number of film rows in the session.
     pub total_movies: i64,
-    /// Rows in a final state (enriched + unmatched + failed).
+    /// Rows in a final state (enriched + unmatched + failed + skipped).
     pub processed_count: i64,
     /// Rows matched and enriched.
     pub enriched_count: i64,
@@ -28,6 +28,9 @@ pub struct Session {
     pub unmatched_count: i64,
     /// Rows whose lookup failed after every retry.
     pub failed_count: i64,
+    /// Rows that are neither films nor shows (a TV episode, a video game…),
+    /// final from the upload on and never looked up.
+    pub skipped_count: i64,
     /// When the upload was accepted.
     pub created_at: DateTime<Utc>,
     /// When a counter last changed.
@@ -50,6 +53,7 @@ impl poem_openapi::types::Example for Session {
             enriched_count: 45,
             unmatched_count: 2,
             failed_count: 1,
+            skipped_count: 0,
             created_at: at,
             updated_at: at,
             completed_at: None,
@@ -68,6 +72,7 @@ impl From<session::Model> for Session {
             enriched_count: m.enriched_count.into(),
             unmatched_count: m.unmatched_count.into(),
             failed_count: m.failed_count.into(),
+            skipped_count: m.skipped_count.into(),
             created_at: m.created_at,
             updated_at: m.updated_at,
             completed_at: m.completed_at,
@@ -98,11 +103,11 @@ pub struct Movie {
     pub rating: Option<f64>,
     /// How many times the film was rewatched.
     pub rewatch: i64,
-    /// `pending`, `enriched`, `unmatched` or `failed`.
+    /// `pending`, `enriched`, `unmatched`, `failed` or `skipped`.
     pub status: MovieStatus,
     /// TMDB id once matched.
     pub tmdb_id: Option<i64>,
-    /// `movie`, or `tv` for a miniseries.
+    /// `movie`, or `tv` for a show (one the export names as a series, or a miniseries).
     pub media_type: Option<MediaType>,
     /// TMDB title.
     pub matched_title: Option<String>,
@@ -136,6 +141,9 @@ pub struct Movie {
     pub candidates: Vec<Candidate>,
     /// Why the lookup failed.
     pub error: Option<String>,
+    /// Why a `skipped` row was never looked up: what its export says it is
+    /// (`tv_episode`, `video_game`, `podcast`, `music_video`); null otherwise.
+    pub skip_reason: Option<SkipReason>,
 }
 
 impl poem_openapi::types::Example for Movie {
@@ -170,6 +178,7 @@ impl poem_openapi::types::Example for Movie {
             match_confidence: Some(0.98),
             candidates: Vec::new(),
             error: None,
+            skip_reason: None,
         }
     }
 }
@@ -206,6 +215,7 @@ impl From<movie::Model> for Movie {
             rewatch: m.rewatch.into(),
             match_confidence: m.match_confidence,
             error: m.error,
+            skip_reason: m.skip_reason,
         }
     }
 }

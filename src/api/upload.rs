@@ -14,7 +14,7 @@ use crate::state::AppState;
 /// The upload form.
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
-    /// A Letterboxd CSV or export ZIP, an IMDb export, or any CSV with title and year columns.
+    /// A Letterboxd CSV or export ZIP, an IMDb export, a Netflix viewing history, or any CSV with title and year columns.
     pub file: Upload,
 }
 
@@ -40,8 +40,11 @@ impl UploadApi {
     /// Upload a watch-history export and start a session.
     ///
     /// Accepts Letterboxd CSVs (watched, ratings, diary, watchlist, reviews,
-    /// likes, lists) and the full export ZIP, IMDb exports, and generic CSVs.
-    /// Nothing is stored when the file is rejected.
+    /// likes, lists) and the full export ZIP, IMDb exports, Netflix viewing
+    /// histories, and generic CSVs. Rows the export says are neither films
+    /// nor shows (IMDb's TV episodes, video games, podcasts, music videos)
+    /// are `skipped` at once, never looked up. Nothing is stored when the
+    /// file is rejected.
     #[oai(path = "/upload", method = "post", operation_id = "uploadFile")]
     async fn upload(
         &self,

@@ -21,6 +21,8 @@ pub struct Counts {
     pub unmatched: usize,
     /// TMDB kept failing.
     pub failed: usize,
+    /// Neither a film nor a show, never looked up.
+    pub skipped: usize,
 }
 
 impl Counts {
@@ -31,6 +33,7 @@ impl Counts {
             enriched: count(MovieStatus::Enriched),
             unmatched: count(MovieStatus::Unmatched),
             failed: count(MovieStatus::Failed),
+            skipped: count(MovieStatus::Skipped),
         }
     }
 }
@@ -39,14 +42,18 @@ impl Counts {
 pub fn render(movies: &[Movie], elapsed: Duration) -> String {
     let c = Counts::of(movies);
     let films = if movies.len() == 1 { "film" } else { "films" };
-    let mut lines = vec![format!(
+    let mut first = format!(
         "{} {films} in {}: {} enriched, {} unmatched, {} failed",
         movies.len(),
         human(elapsed),
         c.enriched,
         c.unmatched,
         c.failed
-    )];
+    );
+    if c.skipped > 0 {
+        first += &format!(", {} skipped (not films)", c.skipped);
+    }
+    let mut lines = vec![first];
     list(
         &mut lines,
         movies,
@@ -134,6 +141,7 @@ mod tests {
             match_confidence: None,
             candidates: vec![],
             error: error.map(str::to_owned),
+            skip_reason: None,
         }
     }
 
@@ -163,7 +171,8 @@ mod tests {
             Counts {
                 enriched: 1,
                 unmatched: 1,
-                failed: 1
+                failed: 1,
+                skipped: 0
             }
         );
     }

@@ -1,7 +1,7 @@
 //! Any CSV with a title column, found by header aliases (case, `_`, `-` and
 //! spacing ignored). Unknown columns are ignored.
 
-use super::ImportedMovie;
+use super::{ImportedMovie, TitleKind};
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
@@ -80,6 +80,8 @@ impl Columns {
             // Read up to 10 for now: the file's scale is decided once all rows are in.
             rating: values::rating(record.get(self.rating), 10.0),
             rewatch: 0,
+            kind: TitleKind::Film,
+            viewing_dates: Vec::new(),
         })
     }
 }

@@ -1,7 +1,9 @@
 //! IMDb's ratings and watchlist exports. Both carry Const (the `tt…` id) and
-//! Title; ratings are on a 1–10 scale, halved to Letterboxd's 0.5–5.
+//! Title; ratings are on a 1–10 scale, halved to Letterboxd's 0.5–5. Their
+//! `Title Type` says what each row is: a film, a show, or neither (skipped).
 
-use super::ImportedMovie;
+use super::{ImportedMovie, TitleKind};
+use crate::domain::SkipReason;
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
@@ -26,6 +28,7 @@ struct Columns {
     url: Option<usize>,
     rating: Option<usize>,
     date_rated: Option<usize>,
+    title_type: Option<usize>,
 }
 
 impl Columns {
@@ -39,6 +42,7 @@ impl Columns {
             url: header.find(&["url"]),
             rating: header.find(&["your rating"]),
             date_rated: header.find(&["date rated"]),
+            title_type: header.find(&["title type"]),
         })
     }
 
@@ -55,7 +59,30 @@ impl Columns {
             watched_date: values::date(record.get(self.date_rated)),
             rating: values::rating(record.get(self.rating), 10.0).map(|r| r / 2.0),
             rewatch: 0,
+            kind: title_kind(record.get(self.title_type)),
+            viewing_dates: Vec::new(),
         })
+    }
+}
+
+/// What IMDb's `Title Type` says a row is. IMDb has written `TV Series`,
+/// `tvSeries` and `Mini-Series` over the years, so case, spaces and dashes
+/// are ignored. Films, shorts, TV movies, videos and specials are looked up
+/// as films, and so is an empty or unknown type: a film is never dropped
+/// for a type this list does not know.
+pub fn title_kind(cell: &str) -> TitleKind {
+    let folded: String = cell
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match folded.as_str() {
+        "tvseries" | "tvminiseries" | "miniseries" => TitleKind::Show,
+        "tvepisode" => TitleKind::Skipped(SkipReason::TvEpisode),
+        "videogame" => TitleKind::Skipped(SkipReason::VideoGame),
+        "podcastseries" | "podcastepisode" => TitleKind::Skipped(SkipReason::Podcast),
+        "musicvideo" => TitleKind::Skipped(SkipReason::MusicVideo),
+        _ => TitleKind::Film,
     }
 }
 
@@ -119,6 +146,39 @@ mod tests {
             "taken from the URL"
         );
         assert_eq!((movie.rating, movie.watched_date), (None, None));
+    }
+
+    #[test]
+    fn title_type_in_every_spelling_decides_film_show_or_skipped() {
+        use SkipReason::*;
+        for (cell, kind) in [
+            ("Movie", TitleKind::Film),
+            ("movie", TitleKind::Film),
+            ("Feature Film", TitleKind::Film),
+            ("short", TitleKind::Film),
+            ("Short Film", TitleKind::Film),
+            ("TV Movie", TitleKind::Film),
+            ("tvMovie", TitleKind::Film),
+            ("Video", TitleKind::Film),
+            ("tvSpecial", TitleKind::Film),
+            ("", TitleKind::Film),
+            ("Documentary", TitleKind::Film),
+            ("TV Series", TitleKind::Show),
+            ("tvSeries", TitleKind::Show),
+            ("TV Mini Series", TitleKind::Show),
+            ("tvMiniSeries", TitleKind::Show),
+            ("Mini-Series", TitleKind::Show),
+            ("TV Episode", TitleKind::Skipped(TvEpisode)),
+            ("tvEpisode", TitleKind::Skipped(TvEpisode)),
+            ("Video Game", TitleKind::Skipped(VideoGame)),
+            ("videoGame", TitleKind::Skipped(VideoGame)),
+            ("Podcast Series", TitleKind::Skipped(Podcast)),
+            ("podcastEpisode", TitleKind::Skipped(Podcast)),
+            ("Music Video", TitleKind::Skipped(MusicVideo)),
+            ("musicVideo", TitleKind::Skipped(MusicVideo)),
+        ] {
+            assert_eq!(title_kind(cell), kind, "{cell:?}");
+        }
     }
 
     #[test]

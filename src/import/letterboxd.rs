@@ -5,7 +5,7 @@
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
-use super::{ImportedMovie, SourceFormat};
+use super::{ImportedMovie, SourceFormat, TitleKind};
 
 /// Which Letterboxd file a table comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,6 +181,8 @@ pub fn to_movie(row: FilmRow, kind: Kind) -> ImportedMovie {
         watched_date,
         rating: row.rating,
         rewatch: u32::from(row.rewatch && kind.has_entry_uris()),
+        kind: TitleKind::Film,
+        viewing_dates: Vec::new(),
     }
 }
 

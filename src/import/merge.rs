@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::ImportedMovie;
+use super::{ImportedMovie, TitleKind};
 use super::error::ImportError;
 use super::letterboxd::{FilmRow, Kind};
 
@@ -115,6 +115,8 @@ impl Film {
                 .or(self.diary_rating.map(|(_, r)| r))
                 .or(self.review_rating.map(|(_, r)| r)),
             rewatch: self.rewatches,
+            kind: TitleKind::Film,
+            viewing_dates: Vec::new(),
         }
     }
 }

@@ -13,6 +13,7 @@ mod imdb;
 mod letterboxd;
 mod list;
 mod merge;
+mod netflix;
 mod table;
 mod text;
 mod values;
@@ -21,6 +22,8 @@ mod values;
 mod tests;
 
 use serde::{Deserialize, Serialize};
+
+use crate::domain::SkipReason;
 
 pub use archive::MAX_ENTRIES;
 pub use error::{ImportError, MAX_ROW_ERRORS, RowError};
@@ -75,6 +78,8 @@ pub enum SourceFormat {
     LetterboxdZip,
     /// An IMDb ratings or watchlist export.
     Imdb,
+    /// A Netflix viewing history (`Title,Date`).
+    Netflix,
     /// Any CSV with a title column.
     Generic,
 }
@@ -92,6 +97,7 @@ impl SourceFormat {
             Self::LetterboxdList => "letterboxd_list",
             Self::LetterboxdZip => "letterboxd_zip",
             Self::Imdb => "imdb",
+            Self::Netflix => "netflix",
             Self::Generic => "generic",
         }
     }
@@ -101,6 +107,20 @@ impl std::fmt::Display for SourceFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// What an export row is, as its file says: a film (the default), a TV
+/// show, or something that is neither and is skipped without a lookup.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleKind {
+    /// Looked up as a film (a feature, a short, a TV movie, a video).
+    #[default]
+    Film,
+    /// Looked up as a TV show (a series or miniseries).
+    Show,
+    /// Not looked up at all: final as `skipped` from the upload on.
+    Skipped(SkipReason),
 }
 
 /// One film of an import, with what the source file says about it.
@@ -120,8 +140,13 @@ pub struct ImportedMovie {
     pub watched_date: Option<String>,
     /// Rating on Letterboxd's 0.5–5 scale (IMDb's 1–10 is halved).
     pub rating: Option<f64>,
-    /// Number of rewatches (diary entries marked Rewatch).
+    /// Number of rewatches (diary entries marked Rewatch; a Netflix title's lines but one).
     pub rewatch: u32,
+    /// Film, show, or skipped, as the file says.
+    pub kind: TitleKind,
+    /// The ISO date of each line that names this title, in file order, when
+    /// the format keeps one line per viewing (Netflix); empty otherwise.
+    pub viewing_dates: Vec<String>,
 }
 
 /// The result of parsing an upload.
@@ -155,6 +180,13 @@ pub fn parse(bytes: &[u8], filename: Option<&str>, limits: &Limits) -> Result<Im
         // A list's film table whose preamble was cut off.
         let rows = letterboxd::read_films(&mut table, &header, limits.max_rows)?;
         return Ok(letterboxd_import(Kind::List, rows));
+    }
+    if netflix::is_netflix(&header) {
+        let movies = netflix::read(&mut table, &header, limits.max_rows)?;
+        return Ok(Import {
+            format: SourceFormat::Netflix,
+            movies,
+        });
     }
     if imdb::is_imdb(&header) {
         let movies = imdb::read(&mut table, &header, limits.max_rows)?;

@@ -229,6 +229,7 @@ function renderProgress(session) {
   $('count-enriched').textContent = number(session?.enriched_count);
   $('count-unmatched').textContent = number(session?.unmatched_count);
   $('count-failed').textContent = number(session?.failed_count);
+  $('count-skipped').textContent = number(session?.skipped_count);
 
   const pill = $('session-status');
   pill.dataset.status = completed ? 'completed' : 'enriching';
@@ -268,7 +269,7 @@ function announce(session, percent, completed) {
   if (!session) return;
   const now = performance.now();
   const text = completed
-    ? `All ${session.total_movies} films processed: ${session.enriched_count} enriched, ${session.unmatched_count} unmatched, ${session.failed_count} failed.`
+    ? `All ${session.total_movies} films processed: ${session.enriched_count} enriched, ${session.unmatched_count} unmatched, ${session.failed_count} failed${session.skipped_count ? `, ${session.skipped_count} skipped` : ''}.`
     : `${percent} percent: ${session.processed_count} of ${session.total_movies} films processed.`;
   const announcer = $('progress-announcer');
   if (announcer.textContent === text) return;

@@ -5,6 +5,7 @@ mod errors;
 mod export_zip;
 mod fixtures;
 mod formats;
+mod non_films;
 
 use std::io::{Cursor, Write};
 

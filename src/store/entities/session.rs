@@ -15,6 +15,7 @@ pub struct Model {
     pub enriched_count: i32,
     pub unmatched_count: i32,
     pub failed_count: i32,
+    pub skipped_count: i32,
     pub last_seq: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

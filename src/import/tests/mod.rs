@@ -5,6 +5,7 @@ mod errors;
 mod export_zip;
 mod fixtures;
 mod formats;
+mod quirks;
 
 use std::io::{Cursor, Write};
 

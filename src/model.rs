@@ -37,6 +37,36 @@ pub struct Session {
     pub updated_at: DateTime<Utc>,
     /// When the last film became final.
     pub completed_at: Option<DateTime<Utc>>,
+    /// The character encoding the upload was read in: `utf-8` (with or
+    /// without BOM), `utf-16le`, `utf-16be`, or a legacy one such as
+    /// `windows-1252` (old IMDb exports). For a ZIP, the first member not in UTF-8, if any.
+    #[serde(default = "utf8")]
+    pub encoding: String,
+    /// What the import skipped or dropped rather than refusing the file (a
+    /// damaged ZIP member, an impossible year, a row without a title): the first 100.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+    /// How many warnings the import had in all (`warnings` holds the first 100).
+    #[serde(default)]
+    pub warnings_total: i64,
+}
+
+/// Sessions stored before encodings were recorded were all read as UTF-8.
+fn utf8() -> String {
+    "utf-8".to_owned()
+}
+
+/// Something an import skipped or dropped, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Object, Serialize, Deserialize)]
+pub struct Warning {
+    /// The ZIP member it concerns; `null` for the uploaded file itself.
+    pub file: Option<String>,
+    /// 1-based line of the file where the row starts (the header is line 1), when it concerns a row.
+    pub row: Option<u64>,
+    /// The column's header name as written, when it concerns one cell.
+    pub column: Option<String>,
+    /// What was skipped or dropped, for a person.
+    pub message: String,
 }
 
 impl poem_openapi::types::Example for Session {
@@ -57,6 +87,14 @@ impl poem_openapi::types::Example for Session {
             created_at: at,
             updated_at: at,
             completed_at: None,
+            encoding: "windows-1252".into(),
+            warnings: vec![Warning {
+                file: None,
+                row: Some(14),
+                column: Some("Year".into()),
+                message: "`????` is not a year: the year is dropped and the film kept".into(),
+            }],
+            warnings_total: 1,
         }
     }
 }
@@ -76,6 +114,10 @@ impl From<session::Model> for Session {
             created_at: m.created_at,
             updated_at: m.updated_at,
             completed_at: m.completed_at,
+            // The column is only written from a serialised Vec<ImportWarning>.
+            warnings: serde_json::from_str(&m.warnings).unwrap_or_default(),
+            encoding: m.encoding,
+            warnings_total: m.warnings_total,
         }
     }
 }

@@ -61,7 +61,10 @@ async fn imdb_title_type_decides_and_skipped_rows_cost_no_tmdb_call(backend: Bac
     // A short and a TV movie are films: looked up, not skipped.
     for title in ["La Jetée", "Duel"] {
         let status = &titled(&movies, title)["status"];
-        assert!(status == "enriched" || status == "unmatched", "{title}: {status}");
+        assert!(
+            status == "enriched" || status == "unmatched",
+            "{title}: {status}"
+        );
     }
     // One `/find` per film looked up; none for the three skipped rows.
     let calls = app.sim.counters.snapshot();
@@ -101,7 +104,10 @@ async fn imdb_title_type_decides_and_skipped_rows_cost_no_tmdb_call(backend: Bac
         .unwrap();
     let header = csv.lines().next().unwrap();
     assert!(header.ends_with(",skip_reason"), "{header}");
-    assert!(csv.contains(",skipped,") && csv.contains(",video_game"), "{csv}");
+    assert!(
+        csv.contains(",skipped,") && csv.contains(",video_game"),
+        "{csv}"
+    );
 }
 
 async fn a_session_of_skipped_rows_only_completes_at_once(backend: Backend) {
@@ -126,7 +132,10 @@ async fn a_session_of_skipped_rows_only_completes_at_once(backend: Backend) {
     assert_eq!(kinds, ["snapshot", "completed"], "{events:?}");
     assert_eq!(events[1].data["session"]["skipped_count"], 2);
     let (status, session) = app.get_json(&format!("/api/session/{id}")).await;
-    assert_eq!((status, &session["status"]), (200, &Value::from("completed")));
+    assert_eq!(
+        (status, &session["status"]),
+        (200, &Value::from("completed"))
+    );
     assert_counters_exact(&app, &session).await;
     // The engine was woken for nothing: give it time to call TMDB if it would.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -138,7 +147,10 @@ async fn a_netflix_history_looks_episodes_up_as_their_show(backend: Backend) {
     let app = TestApp::spawn_on(&backend).await;
     let session = app.upload_fixture("import/netflix_day_first.csv").await;
     assert_eq!(session["source_format"], "netflix");
-    assert_eq!(session["total_movies"], 5, "one per show or film: {session}");
+    assert_eq!(
+        session["total_movies"], 5,
+        "one per show or film: {session}"
+    );
     let id = session["id"].as_str().unwrap();
     let session = app.wait_completed(id, LONG).await;
     assert_counters_exact(&app, &session).await;
@@ -147,22 +159,36 @@ async fn a_netflix_history_looks_episodes_up_as_their_show(backend: Backend) {
     let gambit = titled(&movies, "The Queen's Gambit");
     assert_eq!(
         (&gambit["status"], &gambit["media_type"], &gambit["tmdb_id"]),
-        (&Value::from("enriched"), &Value::from("tv"), &Value::from(87739)),
+        (
+            &Value::from("enriched"),
+            &Value::from("tv"),
+            &Value::from(87739)
+        ),
         "{gambit}"
     );
     assert_eq!(gambit["rewatch"], 2, "three lines");
     assert_eq!(gambit["watched_date"], "2020-11-14");
     let chernobyl = titled(&movies, "Chernobyl");
-    assert_eq!((&chernobyl["media_type"], &chernobyl["tmdb_id"]), (&Value::from("tv"), &Value::from(87108)));
+    assert_eq!(
+        (&chernobyl["media_type"], &chernobyl["tmdb_id"]),
+        (&Value::from("tv"), &Value::from(87108))
+    );
     let samurai = titled(&movies, "Seven Samurai");
     assert_eq!(
-        (&samurai["media_type"], &samurai["tmdb_id"], &samurai["rewatch"]),
+        (
+            &samurai["media_type"],
+            &samurai["tmdb_id"],
+            &samurai["rewatch"]
+        ),
         (&Value::from("movie"), &Value::from(346), &Value::from(1))
     );
     // Day first, decided by the file: 02/11/2020 is the 2nd of November.
     assert_eq!(samurai["watched_date"], "2020-11-02");
     let kill_bill = titled(&movies, "Kill Bill: Vol. 1");
-    assert_eq!((&kill_bill["status"], &kill_bill["media_type"]), (&Value::from("enriched"), &Value::from("movie")));
+    assert_eq!(
+        (&kill_bill["status"], &kill_bill["media_type"]),
+        (&Value::from("enriched"), &Value::from("movie"))
+    );
     // A show TMDB does not have is looked for among shows only: no film is offered.
     let dark = titled(&movies, "Dark");
     assert_eq!(dark["status"], "unmatched", "{dark}");
@@ -187,7 +213,10 @@ async fn a_netflix_history_looks_episodes_up_as_their_show(backend: Backend) {
     );
     // Month first, decided by the file's 4/30/21.
     assert_eq!(normal_people["watched_date"], "2021-05-02");
-    assert_eq!(titled(&movies, "Spirited Away")["watched_date"], "2021-01-05");
+    assert_eq!(
+        titled(&movies, "Spirited Away")["watched_date"],
+        "2021-01-05"
+    );
 }
 
 on_both_backends! {

@@ -402,7 +402,9 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
             skip_reason: None,
         })
         .collect();
-    let session = sessions::create(&db, "generic", rows, |_| String::new()).await.unwrap();
+    let session = sessions::create(&db, "generic", rows, |_| String::new())
+        .await
+        .unwrap();
     db.conn()
         .execute_unprepared(&format!(
             "UPDATE movies SET status = 'enriched', runtime = 80 + \"row\" % 100, \

@@ -176,7 +176,10 @@ async fn session_of(db: &Db, films: usize, rows_each: usize) -> String {
         }
     }
     // No row is skipped, so the session never completes at its creation.
-    sessions::create(db, "generic", rows, |_| String::new()).await.unwrap().id
+    sessions::create(db, "generic", rows, |_| String::new())
+        .await
+        .unwrap()
+        .id
 }
 
 fn lease(secs: u64) -> Lease {

@@ -12,19 +12,28 @@ use crate::events::{CompletedEvent, Event};
 use crate::import::{Import, ImportedMovie, TitleKind};
 use crate::model::Session;
 use crate::store::entities::session;
-use crate::store::sessions::{self, NewMovie};
+use crate::store::sessions::{self, NewMovie, NewSession};
 use crate::store::{Db, StoreError};
 
 /// Stores a parsed import as a new session whose films are `pending` (or
 /// `skipped`); the caller wakes (or starts) the engine afterwards.
 pub async fn create_session(db: &Db, import: Import) -> Result<session::Model, StoreError> {
+    let encoding = import.encoding.label();
+    let upload = NewSession {
+        source_format: import.format.as_str(),
+        encoding: &encoding,
+        // Serialising plain strings and numbers cannot fail; an empty list
+        // would still be a truthful, if lossy, record.
+        warnings_json: serde_json::to_string(&import.warnings).unwrap_or_else(|_| "[]".into()),
+        warnings_total: i64::try_from(import.warnings_total).unwrap_or(i64::MAX),
+    };
     let movies = import
         .movies
         .into_iter()
         .enumerate()
         .map(new_movie)
         .collect();
-    sessions::create(db, import.format.as_str(), movies, completed_event).await
+    sessions::create_with(db, upload, movies, completed_event).await
 }
 
 /// The `completed` event of a session complete at its creation, as logged.
@@ -42,10 +51,9 @@ fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
         TitleKind::Film => (lookup_key(&m.title, m.year, imdb_id, tmdb_id), None),
         TitleKind::Show => (show_key(&m.title, m.year, imdb_id, tmdb_id), None),
         // Never looked up: the key only keeps the row's identity.
-        TitleKind::Skipped(reason) => (
-            lookup_key(&m.title, m.year, imdb_id, tmdb_id),
-            Some(reason),
-        ),
+        TitleKind::Skipped(reason) => {
+            (lookup_key(&m.title, m.year, imdb_id, tmdb_id), Some(reason))
+        }
     };
     NewMovie {
         row: index as i32 + 1,

@@ -26,7 +26,7 @@ type FilmKey = (String, LookupKey);
 
 /// Rows of one session read per page: enough to keep the window full
 /// between reads, few enough that memory does not follow the backlog.
-const PAGE_ROWS: u64 = 128;
+const PAGE_ROWS: u64 = 512;
 
 /// One session's place in the rotation: the page it is working through and
 /// where the next page starts.

@@ -2,11 +2,12 @@
 //! Title; ratings are on a 1–10 scale, halved to Letterboxd's 0.5–5. Their
 //! `Title Type` says what each row is: a film, a show, or neither (skipped).
 
-use super::{ImportedMovie, TitleKind};
-use crate::domain::SkipReason;
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
+use super::warnings::Warnings;
+use super::{ImportedMovie, TitleKind};
+use crate::domain::SkipReason;
 
 /// Whether a header is an IMDb export's: Const and Title, plus a column only
 /// IMDb writes (a generic CSV may well have Const and Title alone).
@@ -46,12 +47,24 @@ impl Columns {
         })
     }
 
-    fn movie(&self, record: &Record, header: &Header) -> Result<ImportedMovie, RowError> {
-        Ok(ImportedMovie {
-            // An empty Title with an Original Title still names the film.
-            title: table::title(record, header, self.title, self.original_title)?,
-            year: values::year(record.get(self.year))
-                .or_else(|| values::year(record.get(self.release_date))),
+    fn movie(
+        &self,
+        record: &Record,
+        header: &Header,
+        warnings: &mut Warnings,
+    ) -> Result<Option<ImportedMovie>, RowError> {
+        // An empty Title with an Original Title still names the film.
+        let title = table::title(record, header, self.title, self.original_title, warnings)?;
+        let Some(title) = title else {
+            return Ok(None);
+        };
+        // An impossible Year (IMDb writes `????` for unreleased titles) is
+        // dropped with a warning; a Release Date stands in for a missing one.
+        let year = table::year(record, header, self.year, warnings)
+            .or_else(|| values::year(record.get(self.release_date)));
+        Ok(Some(ImportedMovie {
+            title,
+            year,
             letterboxd_uri: None,
             imdb_id: values::imdb_id(record.get(self.id))
                 .or_else(|| values::imdb_id(record.get(self.url))),
@@ -61,7 +74,7 @@ impl Columns {
             rewatch: 0,
             kind: title_kind(record.get(self.title_type)),
             viewing_dates: Vec::new(),
-        })
+        }))
     }
 }
 
@@ -91,12 +104,13 @@ pub fn read(
     table: &mut Table<'_>,
     header: &Header,
     max_rows: usize,
+    warnings: &mut Warnings,
 ) -> Result<Vec<ImportedMovie>, ImportError> {
     let columns = Columns::of(header).ok_or_else(|| ImportError::UnrecognisedColumns {
         found: header.names(),
     })?;
-    table::read_rows(table, header, max_rows, |record| {
-        columns.movie(record, header)
+    table::read_rows(table, header, max_rows, warnings, |record, warnings| {
+        columns.movie(record, header, warnings)
     })
 }
 
@@ -108,7 +122,7 @@ mod tests {
         let mut table = Table::new(text);
         let header = table::read_header(&mut table)?;
         assert!(is_imdb(&header));
-        read(&mut table, &header, 100)
+        read(&mut table, &header, 100, &mut Warnings::default())
     }
 
     #[test]
@@ -186,16 +200,38 @@ mod tests {
         let text = "Const,Your Rating,Title,Original Title,Year\n\
             tt0047478,9,,七人の侍,1954\n\
             tt0000001,9,,,1954\n";
-        let Err(ImportError::Malformed { errors }) = parse(text) else {
-            panic!()
-        };
+        let mut table = Table::new(text);
+        let header = table::read_header(&mut table).unwrap();
+        let mut warnings = Warnings::default();
+        let movies = read(&mut table, &header, 100, &mut warnings).unwrap();
+        assert_eq!(movies.len(), 1);
+        assert_eq!(movies[0].title, "七人の侍");
+        let (kept, total) = warnings.into_parts();
+        assert_eq!(total, 1, "the title-less row is skipped");
         assert_eq!(
-            (errors[0].row, errors[0].column.as_deref()),
+            (kept[0].row, kept[0].column.as_deref()),
             (Some(3), Some("Title"))
         );
-        let movie = parse(&text[..text.rfind("tt0000001").unwrap()])
-            .unwrap()
-            .remove(0);
-        assert_eq!(movie.title, "七人の侍");
+    }
+
+    #[test]
+    fn an_unknown_year_is_dropped_with_a_warning() {
+        let text = "Position,Const,Created,Modified,Description,Title,URL,Title Type,IMDb Rating,\
+            Runtime (mins),Year,Genres,Num Votes,Release Date,Directors\n\
+            1,tt9999999,2020-01-01,2020-01-01,,Untitled Project,,movie,,,????,,,,\n\
+            2,tt1160419,2020-01-01,2020-01-01,,Dune,,movie,,,,,,2021-09-15,\n";
+        let mut table = Table::new(text);
+        let header = table::read_header(&mut table).unwrap();
+        let mut warnings = Warnings::default();
+        let movies = read(&mut table, &header, 100, &mut warnings).unwrap();
+        assert_eq!(movies[0].year, None);
+        assert_eq!(movies[1].year, Some(2021), "the Release Date stands in");
+        let (kept, total) = warnings.into_parts();
+        assert_eq!(total, 1);
+        assert_eq!(
+            (kept[0].row, kept[0].column.as_deref()),
+            (Some(2), Some("Year"))
+        );
+        assert!(kept[0].message.contains("????"), "{}", kept[0].message);
     }
 }

@@ -10,6 +10,7 @@ use super::error::{ImportError, RowError};
 use super::merge::normalise_title;
 use super::table::{self, Header, Table};
 use super::values;
+use super::warnings::Warnings;
 use super::{ImportedMovie, TitleKind};
 
 /// Whether a header is a Netflix history's: exactly a title and a date column.
@@ -29,6 +30,7 @@ pub fn read(
     table: &mut Table<'_>,
     header: &Header,
     max_rows: usize,
+    warnings: &mut Warnings,
 ) -> Result<Vec<ImportedMovie>, ImportError> {
     let title = header
         .find(&["title"])
@@ -36,11 +38,14 @@ pub fn read(
             found: header.names(),
         })?;
     let date = header.find(&["date"]);
-    let lines = table::read_rows(table, header, max_rows, |record| {
-        Ok::<_, RowError>(Line {
-            title: table::title(record, header, title, None)?,
+    let lines = table::read_rows(table, header, max_rows, warnings, |record, warnings| {
+        let Some(title) = table::title(record, header, title, None, warnings)? else {
+            return Ok::<_, RowError>(None);
+        };
+        Ok(Some(Line {
+            title,
             date: record.get(date).to_owned(),
-        })
+        }))
     })?;
     let order = DateOrder::of(lines.iter().map(|l| l.date.as_str()));
     let mut films: Vec<ImportedMovie> = Vec::new();
@@ -64,7 +69,11 @@ pub fn read(
             film.rewatch += 1;
         }
         if let Some(date) = order.iso(&line.date) {
-            if film.watched_date.as_ref().is_none_or(|latest| &date > latest) {
+            if film
+                .watched_date
+                .as_ref()
+                .is_none_or(|latest| &date > latest)
+            {
                 film.watched_date = Some(date.clone());
             }
             film.viewing_dates.push(date);
@@ -91,17 +100,56 @@ fn film(title: String, kind: TitleKind) -> ImportedMovie {
 /// Words that, followed by a number, mark a season or an episode, in the
 /// languages Netflix writes histories in: anywhere after the show's name.
 const SEASON_WORDS: &[&str] = &[
-    "season", "series", "episode", "temporada", "staffel", "saison", "stagione", "seizoen",
-    "säsong", "sesong", "sæson", "sezon", "kausi", "évad", "sezona", "episodio", "episódio",
-    "épisode", "folge", "aflevering", "avsnitt", "jakso", "odcinek", "afsnit", "epizoda",
+    "season",
+    "series",
+    "episode",
+    "temporada",
+    "staffel",
+    "saison",
+    "stagione",
+    "seizoen",
+    "säsong",
+    "sesong",
+    "sæson",
+    "sezon",
+    "kausi",
+    "évad",
+    "sezona",
+    "episodio",
+    "episódio",
+    "épisode",
+    "folge",
+    "aflevering",
+    "avsnitt",
+    "jakso",
+    "odcinek",
+    "afsnit",
+    "epizoda",
 ];
 
 /// Words that, followed by a number, mark a part or a volume. Films end so
 /// too ("Kill Bill: Vol. 1", "Dune: Part Two"), so they mark a show only
 /// when an episode's own title follows.
 const PART_WORDS: &[&str] = &[
-    "part", "volume", "vol.", "vol", "chapter", "book", "collection", "parte", "teil", "partie",
-    "deel", "del", "osa", "część", "volumen", "capítulo", "capitolo", "kapitel", "rész",
+    "part",
+    "volume",
+    "vol.",
+    "vol",
+    "chapter",
+    "book",
+    "collection",
+    "parte",
+    "teil",
+    "partie",
+    "deel",
+    "del",
+    "osa",
+    "część",
+    "volumen",
+    "capítulo",
+    "capitolo",
+    "kapitel",
+    "rész",
 ];
 
 /// Whole components that mark a miniseries.
@@ -215,9 +263,7 @@ impl DateOrder {
         if all.iter().any(|p| p.numbers[1] > 12) {
             return Self::MonthFirst;
         }
-        let american = all
-            .iter()
-            .any(|p| p.separator == '/' && p.year_digits == 2);
+        let american = all.iter().any(|p| p.separator == '/' && p.year_digits == 2);
         if american {
             Self::MonthFirst
         } else {
@@ -236,7 +282,11 @@ impl DateOrder {
             _ => return None,
         };
         // Netflix began streaming in 2007: a two-digit year is this century's.
-        let year = if p.year_digits == 2 { 2000 + year } else { year };
+        let year = if p.year_digits == 2 {
+            2000 + year
+        } else {
+            year
+        };
         values::date(&format!("{year:04}-{month:02}-{day:02}"))
     }
 }

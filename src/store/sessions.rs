@@ -40,13 +40,55 @@ pub struct NewMovie {
 /// SQLite allows 32 766 bound variables per statement; 500 rows × ~12 columns stays well below.
 const INSERT_CHUNK: usize = 500;
 
+/// What a session records about how its upload was read.
+#[derive(Clone, Debug)]
+pub struct NewSession<'a> {
+    /// The detected source format (`SourceFormat::as_str`).
+    pub source_format: &'a str,
+    /// The encoding label the file was read in.
+    pub encoding: &'a str,
+    /// The first warnings, as a JSON array.
+    pub warnings_json: String,
+    /// How many warnings there were in all.
+    pub warnings_total: i64,
+}
+
+impl<'a> NewSession<'a> {
+    /// A UTF-8 upload of `source_format` without warnings.
+    pub fn of_format(source_format: &'a str) -> Self {
+        Self {
+            source_format,
+            encoding: "utf-8",
+            warnings_json: "[]".to_owned(),
+            warnings_total: 0,
+        }
+    }
+}
+
+/// Creates a session of a UTF-8 upload without warnings and all its movies;
+/// see [`create_with`].
+pub async fn create(
+    db: &Db,
+    source_format: &str,
+    movies: Vec<NewMovie>,
+    completed_event: impl FnOnce(&session::Model) -> String,
+) -> Result<session::Model, StoreError> {
+    create_with(
+        db,
+        NewSession::of_format(source_format),
+        movies,
+        completed_event,
+    )
+    .await
+}
+
 /// Creates a session and all its movies in one transaction: `pending`, or
 /// `skipped` and counted as final. A session that is complete from the
 /// start (every row skipped) gets its `completed` event, whose JSON
 /// `completed_event` renders from the session as created, as seq 1.
-pub async fn create(
+pub async fn create_with(
     db: &Db,
-    source_format: &str,
+    upload: NewSession<'_>,
     movies: Vec<NewMovie>,
     completed_event: impl FnOnce(&session::Model) -> String,
 ) -> Result<session::Model, StoreError> {
@@ -60,7 +102,7 @@ pub async fn create(
         } else {
             SessionStatus::Enriching
         },
-        source_format: source_format.to_owned(),
+        source_format: upload.source_format.to_owned(),
         total_movies: movies.len() as i32,
         processed_count: skipped,
         enriched_count: 0,
@@ -71,6 +113,9 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         completed_at: complete.then_some(now),
+        encoding: upload.encoding.to_owned(),
+        warnings: upload.warnings_json,
+        warnings_total: upload.warnings_total,
     };
     // A session without rows has no stream to end (no upload creates one).
     let completed = (complete && !movies.is_empty()).then(|| {

@@ -6,6 +6,7 @@ mod export_zip;
 mod fixtures;
 mod formats;
 mod non_films;
+mod quirks;
 
 use std::io::{Cursor, Write};
 

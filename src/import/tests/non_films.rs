@@ -7,9 +7,11 @@ use crate::import::netflix::{DateOrder, show_of};
 use crate::import::{ImportedMovie, SourceFormat, TitleKind};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let root = std::env::var_os("CARGO_MANIFEST_DIR")
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
-    let path = std::path::Path::new(&root).join("tests/fixtures/import").join(name);
+    let root =
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    let path = std::path::Path::new(&root)
+        .join("tests/fixtures/import")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
@@ -29,7 +31,10 @@ fn imdb_title_type_makes_films_shows_and_skipped_rows() {
             ("Chernobyl", Show),
             ("Chernobyl: 1:23:45", Skipped(SkipReason::TvEpisode)),
             ("The Queen's Gambit", Show),
-            ("The Secret of Monkey Island", Skipped(SkipReason::VideoGame)),
+            (
+                "The Secret of Monkey Island",
+                Skipped(SkipReason::VideoGame)
+            ),
             ("La Jetée", Film),
             ("Duel", Film),
             ("Michael Jackson: Thriller", Skipped(SkipReason::MusicVideo)),
@@ -103,11 +108,23 @@ fn netflix_month_first_history_with_two_digit_years() {
 fn season_part_volume_and_episode_components_name_the_show() {
     for (title, show) in [
         ("Dark: Season 1: Secrets", Some("Dark")),
-        ("The Queen's Gambit: Limited Series: Openings", Some("The Queen's Gambit")),
+        (
+            "The Queen's Gambit: Limited Series: Openings",
+            Some("The Queen's Gambit"),
+        ),
         ("Money Heist: Part 2: Episode 5", Some("Money Heist")),
-        ("Love, Death & Robots: Volume 1: Zima Blue", Some("Love, Death & Robots")),
-        ("Star Wars: The Clone Wars: Season 7: Victory and Death", Some("Star Wars: The Clone Wars")),
-        ("Friends: Season 4: The One with Ross's Wedding: Part 1", Some("Friends")),
+        (
+            "Love, Death & Robots: Volume 1: Zima Blue",
+            Some("Love, Death & Robots"),
+        ),
+        (
+            "Star Wars: The Clone Wars: Season 7: Victory and Death",
+            Some("Star Wars: The Clone Wars"),
+        ),
+        (
+            "Friends: Season 4: The One with Ross's Wedding: Part 1",
+            Some("Friends"),
+        ),
         ("Bárbaros: Temporada 1: O lobo e a águia", Some("Bárbaros")),
         ("O Inocente: Minissérie: Episódio 1", Some("O Inocente")),
         ("New Amsterdam: Kausi 1: Pilotti", Some("New Amsterdam")),

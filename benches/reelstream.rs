@@ -150,16 +150,22 @@ fn synthetic_catalog(n: usize) -> Arc<Catalog> {
     Arc::new(Catalog::new(movies, Vec::new()).expect("a valid catalog"))
 }
 
+/// A CSV with a row per film of `films`; each row carries an identity of its
+/// own (a Letterboxd URI), so a film repeated in it is two films of one
+/// lookup, as two namesakes are, not one film seen twice.
 fn csv_of(films: impl Iterator<Item = usize>, catalog: &Catalog) -> String {
-    let mut csv = String::from("Title,Year\n");
-    for i in films {
+    let mut csv = String::from("Title,Year,Letterboxd URI\n");
+    for (row, i) in films.enumerate() {
         let movie = &catalog.movies()[i];
         let year = movie
             .release_date
             .as_deref()
             .and_then(|d| d.get(..4))
             .unwrap_or("");
-        csv.push_str(&format!("{},{year}\n", movie.title));
+        csv.push_str(&format!(
+            "{},{year},https://boxd.it/bench{row}\n",
+            movie.title
+        ));
     }
     csv
 }

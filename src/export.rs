@@ -1,7 +1,7 @@
 //! The enriched library as CSV or JSON, shared by the export endpoint and the
 //! command line. CSV cells are neutralised against formula injection.
 
-use crate::model::Movie;
+use crate::model::{Movie, MovieDetail};
 
 /// An export file format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, poem_openapi::Enum)]
@@ -10,7 +10,7 @@ pub enum ExportFormat {
     /// One row per movie, list fields joined with `; `.
     #[default]
     Csv,
-    /// An array of Movie objects, as the API returns them.
+    /// An array of films as `GET …/movies/{movie_id}` returns them, viewings included.
     Json,
 }
 
@@ -65,17 +65,37 @@ const CSV_COLUMNS: &[Column] = &[
     ("watched_date", |m| opt(&m.watched_date)),
     ("rating", |m| opt(&m.rating)),
     ("rewatch", |m| m.rewatch.to_string()),
+    ("viewing_count", |m| m.viewing_count.to_string()),
+    ("logged_date", |m| opt(&m.logged_date)),
+    ("rated_date", |m| opt(&m.rated_date)),
+    ("added_date", |m| opt(&m.added_date)),
     ("error", |m| opt(&m.error)),
     ("skip_reason", |m| opt(&m.skip_reason)),
 ];
 
+/// The last CSV column: every viewing's date, oldest entry first.
+const VIEWINGS_COLUMN: &str = "viewing_dates";
+
 /// The CSV header, in column order.
 pub fn csv_header() -> impl Iterator<Item = &'static str> {
-    CSV_COLUMNS.iter().map(|(name, _)| *name)
+    CSV_COLUMNS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain([VIEWINGS_COLUMN])
+}
+
+/// A film's viewing dates joined with `; ` (undated viewings left out).
+fn viewing_dates(film: &MovieDetail) -> String {
+    let dates: Vec<&str> = film
+        .viewings
+        .iter()
+        .filter_map(|v| v.watched_date.as_deref())
+        .collect();
+    dates.join("; ")
 }
 
 /// Renders movies in `format`, whole.
-pub fn render(movies: &[Movie], format: ExportFormat) -> Vec<u8> {
+pub fn render(movies: &[MovieDetail], format: ExportFormat) -> Vec<u8> {
     let mut writer = Writer::new(format);
     let mut file = writer.opening();
     file.extend(writer.rows(movies));
@@ -109,14 +129,16 @@ impl Writer {
     }
 
     /// The rows of `movies`, following those written before.
-    pub fn rows(&mut self, movies: &[Movie]) -> Vec<u8> {
+    pub fn rows(&mut self, movies: &[MovieDetail]) -> Vec<u8> {
         let mut out = Vec::new();
         for movie in movies {
             match self.format {
                 ExportFormat::Csv => out.extend(csv_record(
                     CSV_COLUMNS
                         .iter()
-                        .map(|(_, cell)| neutralise(&cell(movie)).into_owned()),
+                        .map(|(_, cell)| cell(&movie.movie))
+                        .chain([viewing_dates(movie)])
+                        .map(|cell| neutralise(&cell).into_owned()),
                 )),
                 ExportFormat::Json => {
                     out.extend_from_slice(if self.written { b",\n  " } else { b"\n  " });
@@ -160,9 +182,12 @@ mod tests {
 
     #[test]
     fn an_export_written_in_pieces_is_one_valid_file() {
-        let movie = |title: &str| Movie {
-            title: title.to_owned(),
-            ..<Movie as poem_openapi::types::Example>::example()
+        let movie = |title: &str| MovieDetail {
+            movie: Movie {
+                title: title.to_owned(),
+                ..<Movie as poem_openapi::types::Example>::example()
+            },
+            viewings: Vec::new(),
         };
         let movies = [movie("Heat"), movie("=cmd"), movie("Ran")];
         let json = render(&movies, ExportFormat::Json);

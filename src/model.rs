@@ -6,7 +6,7 @@ use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Candidate, MediaType, MovieStatus, SessionStatus, SkipReason};
-use crate::store::entities::{movie, session};
+use crate::store::entities::{movie, session, viewing};
 
 /// An upload and the progress of its enrichment.
 #[derive(Clone, Debug, Object, Serialize, Deserialize)]
@@ -139,12 +139,24 @@ pub struct Movie {
     pub letterboxd_uri: Option<String>,
     /// IMDb id (from the export, or from TMDB once enriched).
     pub imdb_id: Option<String>,
-    /// Last watched date (YYYY-MM-DD).
+    /// The latest day the film was watched (YYYY-MM-DD), from its viewings:
+    /// a diary or review entry's Watched Date, a viewing history's line.
+    /// Null when no viewing has a date; never another kind of date.
     pub watched_date: Option<String>,
-    /// The user's rating on a 0.5–5 scale.
+    /// The user's rating on a 0.5–5 scale: the export's rating of the film,
+    /// else its latest rated viewing's.
     pub rating: Option<f64>,
-    /// How many times the film was rewatched.
+    /// How many of its viewings are marked as rewatches.
     pub rewatch: i64,
+    /// How many viewings the export records (see the film's `viewings`).
+    pub viewing_count: i64,
+    /// When the film was logged as watched, without a viewing date
+    /// (Letterboxd `watched.csv`'s Date) (YYYY-MM-DD).
+    pub logged_date: Option<String>,
+    /// When the film was rated (Letterboxd `ratings.csv`'s Date, IMDb's Date Rated).
+    pub rated_date: Option<String>,
+    /// When the film was added to a watchlist (Letterboxd's or IMDb's).
+    pub added_date: Option<String>,
     /// `pending`, `enriched`, `unmatched`, `failed` or `skipped`.
     pub status: MovieStatus,
     /// TMDB id once matched.
@@ -201,6 +213,10 @@ impl poem_openapi::types::Example for Movie {
             watched_date: Some("2024-03-09".into()),
             rating: Some(5.0),
             rewatch: 1,
+            viewing_count: 2,
+            logged_date: Some("2023-01-14".into()),
+            rated_date: Some("2023-01-15".into()),
+            added_date: None,
             status: MovieStatus::Enriched,
             tmdb_id: Some(346),
             media_type: Some(MediaType::Movie),
@@ -255,9 +271,69 @@ impl From<movie::Model> for Movie {
             watched_date: m.watched_date,
             rating: m.rating,
             rewatch: m.rewatch.into(),
+            viewing_count: m.viewing_count.into(),
+            logged_date: m.logged_date,
+            rated_date: m.rated_date,
+            added_date: m.added_date,
             match_confidence: m.match_confidence,
             error: m.error,
             skip_reason: m.skip_reason,
+        }
+    }
+}
+
+/// One watch of a film, as its export records it.
+#[derive(Clone, Debug, Object, Serialize, Deserialize)]
+pub struct Viewing {
+    /// The day it was watched (YYYY-MM-DD); null when the entry has none.
+    pub watched_date: Option<String>,
+    /// The rating given with this viewing, 0.5–5.
+    pub rating: Option<f64>,
+    /// Marked as a rewatch.
+    pub rewatch: bool,
+    /// Tags given with it, as written.
+    pub tags: Vec<String>,
+    /// Whether it has a review (from Letterboxd's `reviews.csv`).
+    pub reviewed: bool,
+}
+
+impl From<viewing::Model> for Viewing {
+    fn from(v: viewing::Model) -> Self {
+        let tags = v
+            .tags
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Self {
+            watched_date: v.watched_date,
+            rating: v.rating,
+            rewatch: v.rewatch,
+            tags,
+            reviewed: v.reviewed,
+        }
+    }
+}
+
+/// A film with every viewing its export records, oldest entry first as the file lists them.
+#[derive(Clone, Debug, Object, Serialize, Deserialize)]
+pub struct MovieDetail {
+    /// The film, as the session's list shows it.
+    #[oai(flatten)]
+    #[serde(flatten)]
+    pub movie: Movie,
+    /// Its viewings, in the export's order.
+    pub viewings: Vec<Viewing>,
+}
+
+impl From<(movie::Model, Vec<viewing::Model>)> for MovieDetail {
+    fn from((film, viewings): (movie::Model, Vec<viewing::Model>)) -> Self {
+        Self {
+            movie: Movie::from(film),
+            viewings: viewings.into_iter().map(Viewing::from).collect(),
         }
     }
 }

@@ -131,7 +131,11 @@ async fn a_letterboxd_csv_is_enriched_into_a_csv_beside_it() {
     let come_and_see = by_title(&rows, "Come and See");
     assert_eq!(come_and_see["genres"], "Drama; War");
     assert_eq!(come_and_see["directors"], "Elem Klimov");
-    assert_eq!(come_and_see["watched_date"], "2021-01-13");
+    assert_eq!(come_and_see["logged_date"], "2021-01-13");
+    assert_eq!(
+        come_and_see["watched_date"], "",
+        "a logged date is not a viewing"
+    );
     let persona = by_title(&rows, "Persona");
     assert_eq!(persona["tmdb_id"], "797");
     assert_eq!(persona["directors"], "Ingmar Bergman");

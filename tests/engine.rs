@@ -154,7 +154,11 @@ async fn the_client_never_exceeds_the_rate_or_connection_cap(backend: Backend) {
 
 async fn a_film_repeated_in_one_upload_and_across_uploads_is_fetched_once(backend: Backend) {
     let app = TestApp::spawn_on(&backend).await;
-    let csv = "Name,Year\nDune,2021\nDune,2021\nSeven Samurai,1954\nDUNE,2021\n";
+    // Three Letterboxd films (three URIs) with one title and year: three
+    // films, one lookup.
+    let csv = "Date,Name,Year,Letterboxd URI\n2024-01-01,Dune,2021,https://boxd.it/a\n\
+        2024-01-02,Dune,2021,https://boxd.it/b\n2024-01-03,Seven Samurai,1954,https://boxd.it/c\n\
+        2024-01-04,DUNE,2021,https://boxd.it/d\n";
     let first = app.upload_csv(csv).await;
     let second = app.upload_csv(csv).await;
     for session in [&first, &second] {
@@ -361,11 +365,12 @@ async fn retry_requeues_failed_films_once_tmdb_answers_again(backend: Backend) {
 /// after it are reached.
 async fn a_film_repeated_over_several_pages_is_fetched_once_and_the_rest_follow(backend: Backend) {
     let app = TestApp::spawn_on(&backend).await;
-    let mut csv = String::from("Name,Year\n");
-    for _ in 0..600 {
-        csv.push_str("Dune,2021\n");
+    // 600 films by their URIs, all looked up by one title and year.
+    let mut csv = String::from("Date,Name,Year,Letterboxd URI\n");
+    for uri in 0..600 {
+        csv.push_str(&format!("2024-01-01,Dune,2021,https://boxd.it/d{uri}\n"));
     }
-    csv.push_str("Seven Samurai,1954\n");
+    csv.push_str("2024-01-01,Seven Samurai,1954,https://boxd.it/s\n");
     let session = app.upload_csv(&csv).await;
     let done = app
         .wait_completed(session["id"].as_str().unwrap(), LONG)

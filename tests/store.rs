@@ -160,18 +160,15 @@ async fn session_of(db: &Db, films: usize, rows_each: usize) -> String {
     let mut rows = Vec::new();
     for film in 0..films {
         for _ in 0..rows_each {
+            let key = LookupKey::Tmdb(film as i64 + 1);
             rows.push(NewMovie {
-                row: rows.len() as i32 + 1,
-                title: format!("Film {film}"),
-                year: Some(2000),
-                letterboxd_uri: None,
-                imdb_id: None,
                 tmdb_id: Some(film as i64 + 1),
-                watched_date: None,
-                rating: None,
-                rewatch: 0,
-                lookup_key: LookupKey::Tmdb(film as i64 + 1),
-                skip_reason: None,
+                ..NewMovie::new(
+                    rows.len() as i32 + 1,
+                    format!("Film {film}"),
+                    Some(2000),
+                    key,
+                )
             });
         }
     }

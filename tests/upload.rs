@@ -19,7 +19,7 @@ async fn every_format_uploads_with_its_counts(backend: Backend) {
     for (file, format, rows) in [
         ("import/watched.csv", "letterboxd_watched", 8),
         ("import/ratings.csv", "letterboxd_ratings", 6),
-        ("import/diary.csv", "letterboxd_diary", 5),
+        ("import/diary.csv", "letterboxd_diary", 3),
         ("import/reviews.csv", "letterboxd_reviews", 2),
         ("import/watchlist.csv", "letterboxd_watchlist", 3),
         ("import/likes-films.csv", "letterboxd_likes", 2),
@@ -97,16 +97,27 @@ async fn parsed_fields_reach_the_api(backend: Backend) {
     assert_eq!(dunes.len(), 2);
     let wall_e = movies.iter().find(|m| m["title"] == "WALL·E").unwrap();
     assert_eq!(wall_e["year"], 2008);
-    assert_eq!(wall_e["watched_date"], "2023-05-27");
+    assert_eq!(wall_e["logged_date"], "2023-05-27");
+    assert_eq!(
+        wall_e["watched_date"],
+        Value::Null,
+        "a logged date is not a viewing"
+    );
 
     let diary = app.upload_fixture("import/diary.csv").await;
     let movies = app.movies(diary["id"].as_str().unwrap()).await;
-    let rewatches: Vec<i64> = movies
+    // Five entries of three films.
+    let viewings: Vec<(i64, i64)> = movies
         .iter()
-        .map(|m| m["rewatch"].as_i64().unwrap())
+        .map(|m| {
+            (
+                m["viewing_count"].as_i64().unwrap(),
+                m["rewatch"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(rewatches, [0, 0, 0, 1, 1]);
-    assert_eq!(movies[4]["watched_date"], "2024-02-29");
+    assert_eq!(viewings, [(2, 1), (2, 1), (1, 0)]);
+    assert_eq!(movies[1]["watched_date"], "2024-02-29");
 
     let imdb = app.upload_fixture("import/imdb_ratings.csv").await;
     let movies = app.movies(imdb["id"].as_str().unwrap()).await;

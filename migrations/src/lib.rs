@@ -9,6 +9,7 @@ mod m20261203_000004_drop_status_key_index;
 mod m20261204_000005_pending_row_index;
 mod m20261205_000006_session_import_notes;
 mod m20261206_000007_skipped;
+mod m20261207_000008_viewings;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000005_pending_row_index::Migration),
             Box::new(m20261205_000006_session_import_notes::Migration),
             Box::new(m20261206_000007_skipped::Migration),
+            Box::new(m20261207_000008_viewings::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
 use crate::export::{ExportFormat, Writer};
-use crate::model::Movie;
+use crate::model::MovieDetail;
 use crate::state::AppState;
 use crate::store::{Db, movies};
 
@@ -35,7 +35,7 @@ pub enum ExportFile {
     #[oai(content_type = "text/csv; charset=utf-8")]
     Csv(Binary<Body>),
     /// An array of Movie objects, as `GET /api/session/{id}/movies` returns them.
-    #[oai(actual_type = "Json<Vec<Movie>>")]
+    #[oai(actual_type = "Json<Vec<MovieDetail>>")]
     Json(Binary<Body>),
 }
 
@@ -125,13 +125,14 @@ fn pages(
                         Some((Ok(writer.opening()), (Step::Page(None), writer, permit)))
                     }
                     Step::Page(cursor) => {
-                        match movies::after(&db, &session_id, cursor, PAGE).await {
+                        match movies::library_page(&db, &session_id, cursor, PAGE).await {
                             Ok(rows) if rows.is_empty() => {
                                 Some((Ok(writer.closing()), (Step::Done, writer, permit)))
                             }
                             Ok(rows) => {
-                                let next = rows.last().map(|m| (m.row, m.id));
-                                let films: Vec<Movie> = rows.into_iter().map(Movie::from).collect();
+                                let next = rows.last().map(|(m, _)| (m.row, m.id));
+                                let films: Vec<MovieDetail> =
+                                    rows.into_iter().map(MovieDetail::from).collect();
                                 let bytes = writer.rows(&films);
                                 Some((Ok(bytes), (Step::Page(next), writer, permit)))
                             }

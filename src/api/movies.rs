@@ -8,8 +8,9 @@ use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
 use crate::domain::{MediaType, MovieStatus};
-use crate::model::Movie;
+use crate::model::{Movie, MovieDetail};
 use crate::state::AppState;
+use crate::store::entities::movie;
 use crate::store::{movies, rematch};
 
 /// A page of a session's movies.
@@ -108,6 +109,28 @@ impl MoviesApi {
         }))
     }
 
+    /// One film with every viewing its export records.
+    #[oai(
+        path = "/session/:id/movies/:movie_id",
+        method = "get",
+        operation_id = "getMovie"
+    )]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        /// Session id (a UUID), as the upload answered it.
+        #[oai(example = "super::session::example_session_id")]
+        id: Path<String>,
+        /// Movie id, as the session's movies list it.
+        #[oai(example = "example_movie_id")]
+        movie_id: Path<i64>,
+    ) -> Result<Json<MovieDetail>, ApiError> {
+        let session = find(&state, &id).await?;
+        let film = session_movie(&state, &session.id, movie_id.0).await?;
+        let viewings = movies::viewings(&state.db, &film).await?;
+        Ok(Json(MovieDetail::from((film, viewings))))
+    }
+
     /// Fix a match by hand: point a movie at a TMDB id and re-enrich it.
     #[oai(
         path = "/session/:id/movies/:movie_id",
@@ -127,16 +150,7 @@ impl MoviesApi {
     ) -> Result<FixResponse, ApiError> {
         let session = find(&state, &id).await?;
         let media_type = fix.media_type;
-        let not_found = || {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("session {} has no movie {}", session.id, movie_id.0),
-            )
-        };
-        movies::movie(&state.db, movie_id.0)
-            .await?
-            .filter(|m| m.session_id == session.id)
-            .ok_or_else(not_found)?;
+        session_movie(&state, &session.id, movie_id.0).await?;
         // Check the id before queueing, so a typo is an answer, not a failed film later.
         match state.resolver.details(media_type, fix.tmdb_id).await {
             Ok(Some(_)) => {}
@@ -153,9 +167,15 @@ impl MoviesApi {
                 ));
             }
         }
+        // Deleted meanwhile: the same answer as before the check.
         let queued = rematch::rematch(&state.db, &session.id, movie_id.0, fix.tmdb_id, media_type)
             .await?
-            .ok_or_else(not_found)?;
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    format!("session {} has no movie {}", session.id, movie_id.0),
+                )
+            })?;
         state.engine.wake();
         Ok(FixResponse::Accepted(Json(queued.into())))
     }
@@ -167,4 +187,21 @@ fn example_movie_id() -> i64 {
 
 fn default_limit() -> u64 {
     100
+}
+
+/// A movie of the session, or 404 when the session has no such movie.
+async fn session_movie(
+    state: &AppState,
+    session_id: &str,
+    movie_id: i64,
+) -> Result<movie::Model, ApiError> {
+    movies::movie(&state.db, movie_id)
+        .await?
+        .filter(|m| m.session_id == session_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("session {session_id} has no movie {movie_id}"),
+            )
+        })
 }

@@ -18,7 +18,7 @@ use crate::domain::SessionStatus;
 use crate::engine::intake;
 use crate::events::{Event, Progress, Published};
 use crate::export;
-use crate::model::{Movie, Session};
+use crate::model::{Movie, MovieDetail, Session};
 use crate::state::AppState;
 use crate::store::entities::session;
 use crate::store::{Db, movies, sessions};
@@ -160,13 +160,15 @@ async fn enrich(
         Err(err) => return Err(err),
     }
 
-    let movies = all_movies(&state.db, &session.id).await?;
-    output.write(&export::render(&movies, output.format))?;
+    let library = all_movies(&state.db, &session.id).await?;
+    output.write(&export::render(&library, output.format))?;
+    let movies: Vec<Movie> = library.into_iter().map(|d| d.movie).collect();
     if !args.quiet {
         let read = crate::model::Session::from(session.clone());
         let notes = summary::ImportNotes {
             warnings: &read.warnings,
             total: u64::try_from(read.warnings_total).unwrap_or_default(),
+            encoding: &read.encoding,
         };
         eprintln!("{}", summary::render(&movies, notes, started.elapsed()));
         eprintln!("Wrote {} films to {output}", movies.len());
@@ -232,14 +234,16 @@ async fn progress_of(db: &Db, session_id: &str) -> Result<Progress, CliError> {
 }
 
 /// Every film of the session, in upload order.
-async fn all_movies(db: &Db, session_id: &str) -> Result<Vec<Movie>, CliError> {
+async fn all_movies(db: &Db, session_id: &str) -> Result<Vec<MovieDetail>, CliError> {
     let mut all = Vec::new();
+    let mut cursor = None;
     loop {
-        let (page, _) = movies::page(db, session_id, None, all.len() as u64, PAGE)
+        let page = movies::library_page(db, session_id, cursor, PAGE)
             .await
             .map_err(|err| CliError::runtime("cannot read the films", err))?;
         let last = (page.len() as u64) < PAGE;
-        all.extend(page.into_iter().map(Movie::from));
+        cursor = page.last().map(|(m, _)| (m.row, m.id));
+        all.extend(page.into_iter().map(MovieDetail::from));
         if last {
             return Ok(all);
         }

@@ -48,14 +48,22 @@ pub struct ImportNotes<'a> {
     pub warnings: &'a [Warning],
     /// How many there were in all.
     pub total: u64,
+    /// The encoding the file was read in (`utf-8` says nothing).
+    pub encoding: &'a str,
 }
 
 /// The summary text, one line per entry, without a trailing newline.
 pub fn render(movies: &[Movie], notes: ImportNotes<'_>, elapsed: Duration) -> String {
     let c = Counts::of(movies);
     let films = if movies.len() == 1 { "film" } else { "films" };
+    let viewings: i64 = movies.iter().map(|m| m.viewing_count).sum();
+    let viewings = match viewings {
+        0 => String::new(),
+        1 => " (1 viewing)".to_owned(),
+        n => format!(" ({n} viewings)"),
+    };
     let mut first = format!(
-        "{} {films} in {}: {} enriched, {} unmatched, {} failed",
+        "{} {films}{viewings} in {}: {} enriched, {} unmatched, {} failed",
         movies.len(),
         human(elapsed),
         c.enriched,
@@ -66,6 +74,9 @@ pub fn render(movies: &[Movie], notes: ImportNotes<'_>, elapsed: Duration) -> St
         first += &format!(", {} skipped (not films)", c.skipped);
     }
     let mut lines = vec![first];
+    if !notes.encoding.is_empty() && notes.encoding != "utf-8" {
+        lines.push(format!("Read as {}.", notes.encoding));
+    }
     list(
         &mut lines,
         movies,
@@ -163,6 +174,10 @@ mod tests {
             watched_date: None,
             rating: None,
             rewatch: 0,
+            viewing_count: 0,
+            logged_date: None,
+            rated_date: None,
+            added_date: None,
             status,
             tmdb_id: None,
             media_type: None,
@@ -246,6 +261,7 @@ mod tests {
         let notes = ImportNotes {
             warnings: &kept,
             total: 130,
+            encoding: "utf-8",
         };
         let text = render(&movies, notes, Duration::from_secs(1));
         let lines: Vec<&str> = text.lines().collect();
@@ -259,5 +275,19 @@ mod tests {
         );
         assert_eq!(lines.last(), Some(&"  … and 120 more"));
         assert_eq!(lines.len(), 1 + 1 + MAX_WARNINGS + 1);
+    }
+
+    #[test]
+    fn viewings_and_a_legacy_encoding_are_said() {
+        let mut movies = vec![movie(1, "Persona", MovieStatus::Enriched, None)];
+        movies[0].viewing_count = 3;
+        let notes = ImportNotes {
+            encoding: "windows-1252",
+            ..ImportNotes::default()
+        };
+        let text = render(&movies, notes, Duration::from_secs(1));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("1 film (3 viewings) in "), "{text}");
+        assert_eq!(lines[1], "Read as windows-1252.");
     }
 }

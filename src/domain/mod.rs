@@ -8,7 +8,9 @@
 mod enrichment;
 mod lookup_key;
 mod status;
+mod viewing;
 
 pub use enrichment::{Candidate, Enrichment};
 pub use lookup_key::{LookupKey, LookupKeyError};
 pub use status::{MediaType, MovieStatus, SessionStatus, SkipReason};
+pub use viewing::Viewing;

@@ -55,6 +55,8 @@ fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
             (lookup_key(&m.title, m.year, imdb_id, tmdb_id), Some(reason))
         }
     };
+    let watched_date = m.watched_date().map(str::to_owned);
+    let rewatch = m.rewatches() as i32;
     NewMovie {
         row: index as i32 + 1,
         lookup_key,
@@ -64,8 +66,12 @@ fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
         letterboxd_uri: m.letterboxd_uri,
         imdb_id: m.imdb_id,
         tmdb_id: m.tmdb_id,
-        watched_date: m.watched_date,
+        watched_date,
+        rewatch,
         rating: m.rating,
-        rewatch: m.rewatch as i32,
+        logged_date: m.logged_date,
+        rated_date: m.rated_date,
+        added_date: m.added_date,
+        viewings: m.viewings,
     }
 }

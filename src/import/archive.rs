@@ -79,7 +79,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Import, ImportError> {
         }
         warnings.absorb(member, &name);
     }
-    let movies = merger.finish();
+    let movies = merger.finish()?;
     if let (true, Some(detail)) = (movies.is_empty(), damaged) {
         return Err(ImportError::unsupported(detail));
     }

@@ -2,10 +2,11 @@
 //! spacing ignored). Unknown columns are ignored.
 
 use super::error::{ImportError, RowError};
+use super::films::Films;
 use super::table::{self, Header, Record, Table};
 use super::values;
 use super::warnings::Warnings;
-use super::{ImportedMovie, TitleKind};
+use super::{ImportedMovie, TitleKind, Viewing};
 
 const TITLE: &[&str] = &[
     "title",
@@ -80,18 +81,23 @@ impl Columns {
         let Some(title) = title else {
             return Ok(None);
         };
+        let year = table::year(record, header, self.year, warnings);
+        // A dated row is a viewing; several rows of one film, several viewings.
+        let viewings = values::date(record.get(self.watched_date))
+            .map(|date| Viewing {
+                watched_date: Some(date),
+                ..Viewing::default()
+            })
+            .into_iter()
+            .collect();
         Ok(Some(ImportedMovie {
-            title,
-            year: table::year(record, header, self.year, warnings),
             letterboxd_uri: table::text(record, header, self.letterboxd_uri)?,
             imdb_id: values::imdb_id(record.get(self.imdb_id)),
             tmdb_id: values::tmdb_id(record.get(self.tmdb_id)),
-            watched_date: values::date(record.get(self.watched_date)),
             // Read up to 10 for now: the file's scale is decided once all rows are in.
             rating: values::rating(record.get(self.rating), 10.0),
-            rewatch: 0,
-            kind: TitleKind::Film,
-            viewing_dates: Vec::new(),
+            viewings,
+            ..ImportedMovie::new(title, year, TitleKind::Film)
         }))
     }
 }
@@ -113,7 +119,9 @@ pub fn read(
             .iter_mut()
             .for_each(|m| m.rating = m.rating.map(|r| r / 2.0));
     }
-    Ok(movies)
+    let mut films = Films::default();
+    movies.into_iter().for_each(|movie| films.add(movie));
+    Ok(films.finish())
 }
 
 #[cfg(test)]
@@ -137,7 +145,7 @@ mod tests {
         assert_eq!(movie.imdb_id.as_deref(), Some("tt0211915"));
         assert_eq!(movie.tmdb_id, Some(194));
         assert_eq!(movie.rating, Some(4.5));
-        assert_eq!(movie.watched_date.as_deref(), Some("2023-07-14"));
+        assert_eq!(movie.watched_date(), Some("2023-07-14"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! `Title Type` says what each row is: a film, a show, or neither (skipped).
 
 use super::error::{ImportError, RowError};
+use super::films::Films;
 use super::table::{self, Header, Record, Table};
 use super::values;
 use super::warnings::Warnings;
@@ -29,6 +30,7 @@ struct Columns {
     url: Option<usize>,
     rating: Option<usize>,
     date_rated: Option<usize>,
+    created: Option<usize>,
     title_type: Option<usize>,
 }
 
@@ -43,6 +45,7 @@ impl Columns {
             url: header.find(&["url"]),
             rating: header.find(&["your rating"]),
             date_rated: header.find(&["date rated"]),
+            created: header.find(&["created"]),
             title_type: header.find(&["title type"]),
         })
     }
@@ -62,18 +65,15 @@ impl Columns {
         // dropped with a warning; a Release Date stands in for a missing one.
         let year = table::year(record, header, self.year, warnings)
             .or_else(|| values::year(record.get(self.release_date)));
+        // Date Rated is when it was rated and a watchlist's Created when it
+        // was added: neither is a viewing.
         Ok(Some(ImportedMovie {
-            title,
-            year,
-            letterboxd_uri: None,
             imdb_id: values::imdb_id(record.get(self.id))
                 .or_else(|| values::imdb_id(record.get(self.url))),
-            tmdb_id: None,
-            watched_date: values::date(record.get(self.date_rated)),
             rating: values::rating(record.get(self.rating), 10.0).map(|r| r / 2.0),
-            rewatch: 0,
-            kind: title_kind(record.get(self.title_type)),
-            viewing_dates: Vec::new(),
+            rated_date: values::date(record.get(self.date_rated)),
+            added_date: values::date(record.get(self.created)),
+            ..ImportedMovie::new(title, year, title_kind(record.get(self.title_type)))
         }))
     }
 }
@@ -109,9 +109,12 @@ pub fn read(
     let columns = Columns::of(header).ok_or_else(|| ImportError::UnrecognisedColumns {
         found: header.names(),
     })?;
-    table::read_rows(table, header, max_rows, warnings, |record, warnings| {
+    let rows = table::read_rows(table, header, max_rows, warnings, |record, warnings| {
         columns.movie(record, header, warnings)
-    })
+    })?;
+    let mut films = Films::default();
+    rows.into_iter().for_each(|movie| films.add(movie));
+    Ok(films.finish())
 }
 
 #[cfg(test)]
@@ -138,7 +141,7 @@ mod tests {
         assert_eq!(movies[0].title, "Seven Samurai");
         assert_eq!(movies[0].imdb_id.as_deref(), Some("tt0047478"));
         assert_eq!(movies[0].rating, Some(5.0));
-        assert_eq!(movies[0].watched_date.as_deref(), Some("2023-03-04"));
+        assert_eq!(movies[0].rated_date.as_deref(), Some("2023-03-04"));
         assert_eq!(movies[1].rating, Some(3.5));
         assert_eq!(
             movies[1].year,
@@ -159,7 +162,7 @@ mod tests {
             Some("tt7366338"),
             "taken from the URL"
         );
-        assert_eq!((movie.rating, movie.watched_date), (None, None));
+        assert_eq!((movie.rating, movie.rated_date), (None, None));
     }
 
     #[test]

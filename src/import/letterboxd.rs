@@ -2,11 +2,11 @@
 //! reviews, and the film table of a list export. They share the Name and
 //! Year columns, so one reader serves them all.
 
+use super::SourceFormat;
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
 use super::warnings::Warnings;
-use super::{ImportedMovie, SourceFormat, TitleKind};
 
 /// Which Letterboxd file a table comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,6 +66,8 @@ pub struct FilmRow {
     pub rating: Option<f64>,
     /// Diary and reviews: whether the viewing was a rewatch.
     pub rewatch: bool,
+    /// Diary and reviews: the Tags cell as written.
+    pub tags: Option<String>,
 }
 
 /// The kind a header announces, by content; `Watched` stands for the header
@@ -107,6 +109,7 @@ struct Columns {
     watched_date: Option<usize>,
     rating: Option<usize>,
     rewatch: Option<usize>,
+    tags: Option<usize>,
 }
 
 impl Columns {
@@ -119,6 +122,7 @@ impl Columns {
             watched_date: header.find(&["watched date"]),
             rating: header.find(&["rating"]),
             rewatch: header.find(&["rewatch"]),
+            tags: header.find(&["tags"]),
         })
     }
 
@@ -140,6 +144,7 @@ impl Columns {
             watched_date: values::date(record.get(self.watched_date)),
             rating: values::rating(record.get(self.rating), 5.0),
             rewatch: values::flag(record.get(self.rewatch)),
+            tags: table::text(record, header, self.tags)?,
         }))
     }
 }
@@ -175,29 +180,6 @@ pub fn read_file(
     let mut table = Table::new(text);
     let header = table::read_header(&mut table)?;
     read_films(&mut table, &header, max_rows, warnings)
-}
-
-/// The movie a row of a single uploaded file stands for. Which date counts
-/// as the watched date depends on the file: a watchlist's or likes' Date is
-/// not a viewing, a ratings Date is the nearest thing to one.
-pub fn to_movie(row: FilmRow, kind: Kind) -> ImportedMovie {
-    let watched_date = match kind {
-        Kind::Watched | Kind::Ratings => row.date,
-        Kind::Diary | Kind::Reviews => row.watched_date.or(row.date),
-        Kind::Likes | Kind::Watchlist | Kind::List => None,
-    };
-    ImportedMovie {
-        title: row.title,
-        year: row.year,
-        letterboxd_uri: row.uri,
-        imdb_id: None,
-        tmdb_id: None,
-        watched_date,
-        rating: row.rating,
-        rewatch: u32::from(row.rewatch && kind.has_entry_uris()),
-        kind: TitleKind::Film,
-        viewing_dates: Vec::new(),
-    }
 }
 
 #[cfg(test)]
@@ -270,28 +252,7 @@ mod tests {
             (rows[2].line, rows[2].year, rows[2].rating),
             (4, None, None)
         );
-        let movies: Vec<_> = rows.into_iter().map(|r| to_movie(r, Kind::Diary)).collect();
-        assert_eq!(movies[1].rewatch, 1);
-        assert_eq!(movies[1].watched_date.as_deref(), Some("2024-02-09"));
-        assert_eq!(
-            movies[2].watched_date.as_deref(),
-            Some("2024-02-11"),
-            "falls back to Date"
-        );
-    }
-
-    #[test]
-    fn watchlist_dates_are_not_viewings() {
-        let text =
-            "Date,Name,Year,Letterboxd URI\n2023-05-01,Past Lives,2023,https://boxd.it/2Ebc\n";
-        let row = read_file(text, 10, &mut Warnings::default())
-            .unwrap()
-            .remove(0);
-        assert_eq!(
-            to_movie(row.clone(), Kind::Watched).watched_date.as_deref(),
-            Some("2023-05-01")
-        );
-        assert_eq!(to_movie(row, Kind::Watchlist).watched_date, None);
+        assert_eq!(rows[0].tags.as_deref(), Some("tokyo, wenders"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 mod archive;
 mod error;
+mod films;
 mod generic;
 mod imdb;
 mod letterboxd;
@@ -27,6 +28,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::SkipReason;
+pub use crate::domain::Viewing;
 
 pub use archive::MAX_ENTRIES;
 pub use error::{ImportError, MAX_ROW_ERRORS, RowError};
@@ -128,7 +130,10 @@ pub enum TitleKind {
     Skipped(SkipReason),
 }
 
-/// One film of an import, with what the source file says about it.
+/// One film of an import, with what the source file says about it. Each
+/// date is kept for what it is: a viewing's date is a watch, a watched
+/// file's `Date` when the film was logged, a rating's when it was rated, a
+/// watchlist's when it was added; none stands in for another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportedMovie {
     /// Title, trimmed, never empty.
@@ -141,17 +146,50 @@ pub struct ImportedMovie {
     pub imdb_id: Option<String>,
     /// TMDB movie id.
     pub tmdb_id: Option<i64>,
-    /// When the film was (last) watched, ISO `YYYY-MM-DD`.
-    pub watched_date: Option<String>,
     /// Rating on Letterboxd's 0.5–5 scale (IMDb's 1–10 is halved).
     pub rating: Option<f64>,
-    /// Number of rewatches (diary entries marked Rewatch; a Netflix title's lines but one).
-    pub rewatch: u32,
+    /// When the film was logged as watched (Letterboxd `watched.csv`), ISO `YYYY-MM-DD`.
+    pub logged_date: Option<String>,
+    /// When the film was rated (Letterboxd `ratings.csv`, IMDb `Date Rated`).
+    pub rated_date: Option<String>,
+    /// When the film was added to a watchlist.
+    pub added_date: Option<String>,
     /// Film, show, or skipped, as the file says.
     pub kind: TitleKind,
-    /// The ISO date of each line that names this title, in file order, when
-    /// the format keeps one line per viewing (Netflix); empty otherwise.
-    pub viewing_dates: Vec<String>,
+    /// Its viewings, in file order: diary and review entries, history lines.
+    pub viewings: Vec<Viewing>,
+}
+
+impl ImportedMovie {
+    /// A film known by its title and year alone, with nothing else recorded.
+    pub fn new(title: String, year: Option<i32>, kind: TitleKind) -> Self {
+        Self {
+            title,
+            year,
+            letterboxd_uri: None,
+            imdb_id: None,
+            tmdb_id: None,
+            rating: None,
+            logged_date: None,
+            rated_date: None,
+            added_date: None,
+            kind,
+            viewings: Vec::new(),
+        }
+    }
+
+    /// The latest date the film was watched on, from its viewings.
+    pub fn watched_date(&self) -> Option<&str> {
+        self.viewings
+            .iter()
+            .filter_map(|v| v.watched_date.as_deref())
+            .max()
+    }
+
+    /// How many of its viewings are marked as rewatches.
+    pub fn rewatches(&self) -> u32 {
+        self.viewings.iter().filter(|v| v.rewatch).count() as u32
+    }
 }
 
 /// The result of parsing an upload.
@@ -190,19 +228,19 @@ fn parse_text(
 ) -> Result<(SourceFormat, Vec<ImportedMovie>), ImportError> {
     if list::is_list_export(text) {
         let movies = list::read(text, limits.max_rows, warnings)?;
-        return Ok(letterboxd_movies(Kind::List, movies));
+        return letterboxd_movies(Kind::List, movies, limits.max_rows);
     }
     let mut table = Table::new(text);
     let header = table::read_header(&mut table)?;
     if let Some(kind) = letterboxd::kind_of(&header) {
         let kind = letterboxd::refine_by_filename(kind, filename);
         let rows = letterboxd::read_films(&mut table, &header, limits.max_rows, warnings)?;
-        return Ok(letterboxd_movies(kind, rows));
+        return letterboxd_movies(kind, rows, limits.max_rows);
     }
     if list::is_film_table(&header) && header.has("url") {
         // A list's film table whose preamble was cut off.
         let rows = letterboxd::read_films(&mut table, &header, limits.max_rows, warnings)?;
-        return Ok(letterboxd_movies(Kind::List, rows));
+        return letterboxd_movies(Kind::List, rows, limits.max_rows);
     }
     if netflix::is_netflix(&header) {
         let movies = netflix::read(&mut table, &header, limits.max_rows, warnings)?;
@@ -250,13 +288,14 @@ fn finish(
     })
 }
 
+/// The films of one Letterboxd file, merged as in a ZIP: a diary alone and
+/// the same diary inside its export give the same films and viewings.
 fn letterboxd_movies(
     kind: Kind,
     rows: Vec<letterboxd::FilmRow>,
-) -> (SourceFormat, Vec<ImportedMovie>) {
-    let movies = rows
-        .into_iter()
-        .map(|row| letterboxd::to_movie(row, kind))
-        .collect();
-    (kind.format(), movies)
+    max_rows: usize,
+) -> Result<(SourceFormat, Vec<ImportedMovie>), ImportError> {
+    let mut merger = merge::Merger::new(max_rows);
+    merger.add(kind, rows)?;
+    Ok((kind.format(), merger.finish()?))
 }

@@ -11,7 +11,7 @@ use super::merge::normalise_title;
 use super::table::{self, Header, Table};
 use super::values;
 use super::warnings::Warnings;
-use super::{ImportedMovie, TitleKind};
+use super::{ImportedMovie, TitleKind, Viewing};
 
 /// Whether a header is a Netflix history's: exactly a title and a date column.
 pub fn is_netflix(header: &Header) -> bool {
@@ -57,44 +57,28 @@ pub fn read(
             None => (line.title, TitleKind::Film),
         };
         let key = (kind == TitleKind::Show, normalise_title(&title));
-        let mut first = false;
         let at = *index.entry(key).or_insert_with(|| {
-            first = true;
             films.push(film(title, kind));
             films.len() - 1
         });
-        let film = &mut films[at];
-        // Every line after a title's first is another viewing (or episode).
-        if !first {
-            film.rewatch += 1;
-        }
-        if let Some(date) = order.iso(&line.date) {
-            if film
-                .watched_date
-                .as_ref()
-                .is_none_or(|latest| &date > latest)
-            {
-                film.watched_date = Some(date.clone());
-            }
-            film.viewing_dates.push(date);
+        // Every line is a viewing: of the film, or of one of the show's episodes.
+        films[at].viewings.push(Viewing {
+            watched_date: order.iso(&line.date),
+            ..Viewing::default()
+        });
+    }
+    // Newest first: every viewing of a film but its last line (the first
+    // watch) watches it again. A show's lines are its episodes.
+    for film in films.iter_mut().filter(|f| f.kind == TitleKind::Film) {
+        if let Some((_first_watch, again)) = film.viewings.split_last_mut() {
+            again.iter_mut().for_each(|v| v.rewatch = true);
         }
     }
     Ok(films)
 }
 
 fn film(title: String, kind: TitleKind) -> ImportedMovie {
-    ImportedMovie {
-        title,
-        year: None,
-        letterboxd_uri: None,
-        imdb_id: None,
-        tmdb_id: None,
-        watched_date: None,
-        rating: None,
-        rewatch: 0,
-        kind,
-        viewing_dates: Vec::new(),
-    }
+    ImportedMovie::new(title, None, kind)
 }
 
 /// Words that, followed by a number, mark a season or an episode, in the
@@ -212,11 +196,11 @@ fn is_number(word: &str) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateOrder {
     /// `2024-01-05`, `2024/01/05`.
-    YearFirst,
+    Ymd,
     /// `5.1.2024`, `05/01/2024`, `05/01/24`.
-    DayFirst,
+    Dmy,
     /// `1/5/24`, `01/05/2024` (the United States).
-    MonthFirst,
+    Mdy,
 }
 
 /// A date's three numbers, its separator and whether the year comes first.
@@ -255,20 +239,16 @@ impl DateOrder {
     pub fn of<'a>(cells: impl Iterator<Item = &'a str>) -> Self {
         let all: Vec<Parts> = cells.filter_map(parts).collect();
         if all.iter().any(|p| p.year_first) {
-            return Self::YearFirst;
+            return Self::Ymd;
         }
         if all.iter().any(|p| p.numbers[0] > 12) {
-            return Self::DayFirst;
+            return Self::Dmy;
         }
         if all.iter().any(|p| p.numbers[1] > 12) {
-            return Self::MonthFirst;
+            return Self::Mdy;
         }
         let american = all.iter().any(|p| p.separator == '/' && p.year_digits == 2);
-        if american {
-            Self::MonthFirst
-        } else {
-            Self::DayFirst
-        }
+        if american { Self::Mdy } else { Self::Dmy }
     }
 
     /// A cell as ISO `YYYY-MM-DD` in this order; none when it is no date in it.
@@ -276,9 +256,9 @@ impl DateOrder {
         let p = parts(cell)?;
         let [a, b, c] = p.numbers;
         let (year, month, day) = match self {
-            Self::YearFirst if p.year_first => (a, b, c),
-            Self::DayFirst if !p.year_first => (c, b, a),
-            Self::MonthFirst if !p.year_first => (c, a, b),
+            Self::Ymd if p.year_first => (a, b, c),
+            Self::Dmy if !p.year_first => (c, b, a),
+            Self::Mdy if !p.year_first => (c, a, b),
             _ => return None,
         };
         // Netflix began streaming in 2007: a two-digit year is this century's.

@@ -5,7 +5,7 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::entities::movie;
+use super::entities::{movie, viewing};
 use super::{Db, StoreError};
 use crate::domain::MovieStatus;
 
@@ -63,7 +63,53 @@ pub async fn after(
         .await?)
 }
 
+/// A film and its viewings.
+pub type FilmWithViewings = (movie::Model, Vec<viewing::Model>);
+
+/// A keyset page of the library as [`after`] reads it, each film with its
+/// viewings (one more range read over the page's rows).
+pub async fn library_page(
+    db: &Db,
+    session_id: &str,
+    cursor: Option<Cursor>,
+    limit: u64,
+) -> Result<Vec<FilmWithViewings>, StoreError> {
+    let films = after(db, session_id, cursor, limit).await?;
+    let (Some(first), Some(last)) = (films.first(), films.last()) else {
+        return Ok(Vec::new());
+    };
+    let viewings = viewing::Entity::find()
+        .filter(viewing::Column::SessionId.eq(session_id))
+        .filter(viewing::Column::MovieRow.between(first.row, last.row))
+        .order_by_asc(viewing::Column::MovieRow)
+        .order_by_asc(viewing::Column::Position)
+        .all(db.conn())
+        .await?;
+    let mut by_row: std::collections::HashMap<i32, Vec<viewing::Model>> =
+        std::collections::HashMap::new();
+    for v in viewings {
+        by_row.entry(v.movie_row).or_default().push(v);
+    }
+    Ok(films
+        .into_iter()
+        .map(|film| {
+            let viewings = by_row.remove(&film.row).unwrap_or_default();
+            (film, viewings)
+        })
+        .collect())
+}
+
 /// Reads one movie row.
 pub async fn movie(db: &Db, id: i64) -> Result<Option<movie::Model>, StoreError> {
     Ok(movie::Entity::find_by_id(id).one(db.conn()).await?)
+}
+
+/// A film's viewings, in the export's order.
+pub async fn viewings(db: &Db, film: &movie::Model) -> Result<Vec<viewing::Model>, StoreError> {
+    Ok(viewing::Entity::find()
+        .filter(viewing::Column::SessionId.eq(film.session_id.as_str()))
+        .filter(viewing::Column::MovieRow.eq(film.row))
+        .order_by_asc(viewing::Column::Position)
+        .all(db.conn())
+        .await?)
 }

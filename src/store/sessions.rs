@@ -5,9 +5,9 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 
-use super::entities::{event, movie, session};
+use super::entities::{event, movie, session, viewing};
 use super::{Db, StoreError, events};
-use crate::domain::{LookupKey, MovieStatus, SessionStatus, SkipReason};
+use crate::domain::{LookupKey, MovieStatus, SessionStatus, SkipReason, Viewing};
 
 /// A movie row to insert, as parsed from an upload.
 #[derive(Clone, Debug)]
@@ -24,17 +24,48 @@ pub struct NewMovie {
     pub imdb_id: Option<String>,
     /// TMDB id from the export.
     pub tmdb_id: Option<i64>,
-    /// Last watched date, ISO.
+    /// The latest viewing's date, ISO.
     pub watched_date: Option<String>,
     /// Rating on a 0.5–5 scale.
     pub rating: Option<f64>,
-    /// Number of rewatches.
+    /// Number of viewings marked as rewatches.
     pub rewatch: i32,
+    /// When it was logged as watched, ISO.
+    pub logged_date: Option<String>,
+    /// When it was rated, ISO.
+    pub rated_date: Option<String>,
+    /// When it was added to a watchlist, ISO.
+    pub added_date: Option<String>,
+    /// Its viewings, in file order.
+    pub viewings: Vec<Viewing>,
     /// Identity of the film for lookups.
     pub lookup_key: LookupKey,
     /// Why the row is skipped (final as `skipped`, never looked up); none
     /// for a row to look up (`pending`).
     pub skip_reason: Option<SkipReason>,
+}
+
+impl NewMovie {
+    /// A pending row known by its title, year and key alone.
+    pub fn new(row: i32, title: String, year: Option<i32>, lookup_key: LookupKey) -> Self {
+        Self {
+            row,
+            title,
+            year,
+            letterboxd_uri: None,
+            imdb_id: None,
+            tmdb_id: None,
+            watched_date: None,
+            rating: None,
+            rewatch: 0,
+            logged_date: None,
+            rated_date: None,
+            added_date: None,
+            viewings: Vec::new(),
+            lookup_key,
+            skip_reason: None,
+        }
+    }
 }
 
 /// SQLite allows 32 766 bound variables per statement; 500 rows × ~12 columns stays well below.
@@ -132,6 +163,18 @@ pub async fn create_with(
             .exec_without_returning(&*txn)
             .await?;
     }
+    let viewings = movies.iter().flat_map(|m| {
+        m.viewings
+            .iter()
+            .enumerate()
+            .map(|(position, v)| new_viewing_row(&model.id, m.row, position, v))
+    });
+    let viewings: Vec<_> = viewings.collect();
+    for chunk in viewings.chunks(INSERT_CHUNK) {
+        viewing::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&*txn)
+            .await?;
+    }
     if let Some(json) = &completed {
         events::append_events(&txn, &[(model.id.as_str(), 1, "completed", json.as_str())]).await?;
     }
@@ -149,6 +192,10 @@ fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> 
         watched_date: Set(m.watched_date.clone()),
         rating: Set(m.rating),
         rewatch: Set(m.rewatch),
+        logged_date: Set(m.logged_date.clone()),
+        rated_date: Set(m.rated_date.clone()),
+        added_date: Set(m.added_date.clone()),
+        viewing_count: Set(m.viewings.len() as i32),
         lookup_key: Set(m.lookup_key.clone()),
         status: Set(if m.skip_reason.is_some() {
             MovieStatus::Skipped
@@ -160,6 +207,25 @@ fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> 
         imdb_id: Set(m.imdb_id.clone()),
         attempts: Set(0),
         updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+fn new_viewing_row(
+    session_id: &str,
+    row: i32,
+    position: usize,
+    v: &Viewing,
+) -> viewing::ActiveModel {
+    viewing::ActiveModel {
+        session_id: Set(session_id.to_owned()),
+        movie_row: Set(row),
+        position: Set(position as i32),
+        watched_date: Set(v.watched_date.clone()),
+        rating: Set(v.rating),
+        rewatch: Set(v.rewatch),
+        tags: Set(v.tags.clone()),
+        reviewed: Set(v.reviewed),
         ..Default::default()
     }
 }
@@ -181,6 +247,10 @@ pub async fn delete(db: &Db, id: &str) -> Result<bool, StoreError> {
     }
     // Explicit deletes rather than relying on ON DELETE CASCADE, which SQLite
     // only honours when foreign keys are switched on for the connection.
+    viewing::Entity::delete_many()
+        .filter(viewing::Column::SessionId.eq(id))
+        .exec(&*txn)
+        .await?;
     movie::Entity::delete_many()
         .filter(movie::Column::SessionId.eq(id))
         .exec(&*txn)

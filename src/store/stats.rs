@@ -289,7 +289,10 @@ impl Queries<'_> {
     }
 
     async fn watched_years(&self) -> Result<Vec<KeyCount>, StoreError> {
-        let year = self.dialect.year_of("m.watched_date");
+        // The year it was watched, else the year it was logged as watched.
+        let year = self
+            .dialect
+            .year_of("COALESCE(m.watched_date, m.logged_date)");
         self.by_key(&year, false, "").await
     }
 

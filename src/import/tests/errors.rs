@@ -52,7 +52,7 @@ fn invalid_utf8_names_the_line_only_under_a_utf8_bom() {
 
 #[test]
 fn missing_titles_are_skipped_with_row_and_column_unless_nothing_is_left() {
-    let text = "Date,Name,Year,Letterboxd URI\n2023-01-14,Seven Samurai,1954,u\n2023-02-03,,2001,u\n2023-03-11,Dune,,u\n2023-05-27,\"  \",2008,u\n";
+    let text = "Date,Name,Year,Letterboxd URI\n2023-01-14,Seven Samurai,1954,u1\n2023-02-03,,2001,u2\n2023-03-11,Dune,,u3\n2023-05-27,\"  \",2008,u4\n";
     let import = parse_default(text.as_bytes(), None).unwrap();
     let titles: Vec<_> = import.movies.iter().map(|m| m.title.as_str()).collect();
     assert_eq!(titles, ["Seven Samurai", "Dune"]);

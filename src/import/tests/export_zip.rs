@@ -74,11 +74,12 @@ fn merges_one_entry_per_film_in_order_of_first_appearance() {
             ("Heat", Some(1995)),
             ("Dune", Some(1984)),
             ("Dune", Some(2021)),
-            ("Ran", Some(1985)),
             ("Ikiru", Some(1952)),
             ("Rashomon", Some(1950)),
+            ("Ran", Some(1985)),
         ],
-        "watched, then diary, ratings, watchlist, lists; nothing from profile, deleted or orphaned"
+        "the films of watched, ratings, watchlist and lists, then those only the diary \
+         names; nothing from profile, deleted or orphaned"
     );
 }
 
@@ -87,12 +88,12 @@ fn watched_diary_and_ratings_of_one_film_combine() {
     let movies = parse_default(&export(), None).unwrap().movies;
     let heat = find(&movies, "Heat", 1995);
     assert_eq!(
-        heat.watched_date.as_deref(),
+        heat.watched_date(),
         Some("2024-02-01"),
         "the latest diary entry"
     );
     assert_eq!(heat.rating, Some(5.0), "ratings.csv over the diary");
-    assert_eq!(heat.rewatch, 1);
+    assert_eq!(heat.rewatches(), 1);
     assert_eq!(
         heat.letterboxd_uri.as_deref(),
         Some("https://boxd.it/2aHa"),
@@ -101,20 +102,20 @@ fn watched_diary_and_ratings_of_one_film_combine() {
 
     let ran = find(&movies, "Ran", 1985);
     assert_eq!(
-        (ran.rating, ran.watched_date.as_deref()),
+        (ran.rating, ran.watched_date()),
         (Some(4.5), Some("2024-02-03"))
     );
 
     let old_dune = find(&movies, "Dune", 1984);
     assert_eq!(
-        (old_dune.rating, old_dune.watched_date.as_deref()),
+        (old_dune.rating, old_dune.logged_date.as_deref()),
         (Some(2.5), Some("2023-03-11"))
     );
     let new_dune = find(&movies, "Dune", 2021);
-    assert_eq!((new_dune.rating, new_dune.rewatch), (None, 0));
+    assert_eq!((new_dune.rating, new_dune.rewatches()), (None, 0));
 
     let ikiru = find(&movies, "Ikiru", 1952);
-    assert_eq!((ikiru.watched_date.as_deref(), ikiru.rating), (None, None));
+    assert_eq!((ikiru.watched_date(), ikiru.rating), (None, None));
 }
 
 #[test]

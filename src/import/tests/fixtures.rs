@@ -121,7 +121,7 @@ fn letterboxd_files() {
     let watched = accept("watched.csv", SourceFormat::LetterboxdWatched, 8);
     assert_eq!(watched[2].title, "Crouching Tiger, Hidden Dragon");
     assert_eq!(
-        find(&watched, "WALL·E", Some(2008)).watched_date.as_deref(),
+        find(&watched, "WALL·E", Some(2008)).logged_date.as_deref(),
         Some("2023-05-27")
     );
     assert_eq!(
@@ -132,13 +132,20 @@ fn letterboxd_files() {
     let ratings = accept("ratings.csv", SourceFormat::LetterboxdRatings, 6);
     assert_eq!(find(&ratings, "Dune", Some(1984)).rating, Some(2.5));
 
-    let diary = accept("diary.csv", SourceFormat::LetterboxdDiary, 5);
-    let rewatches: Vec<u32> = diary.iter().map(|m| m.rewatch).collect();
-    assert_eq!(rewatches, [0, 0, 0, 1, 1]);
-    assert_eq!(diary[4].watched_date.as_deref(), Some("2024-02-29"));
+    // Five entries of three films: a diary alone gives films and their viewings.
+    let diary = accept("diary.csv", SourceFormat::LetterboxdDiary, 3);
+    let viewings: Vec<(usize, u32)> = diary
+        .iter()
+        .map(|m| (m.viewings.len(), m.rewatches()))
+        .collect();
+    assert_eq!(viewings, [(2, 1), (2, 1), (1, 0)]);
+    let dune = find(&diary, "Dune", Some(2021));
+    assert_eq!(dune.watched_date(), Some("2024-02-29"));
+    assert_eq!(dune.viewings[1].tags.as_deref(), Some("imax"));
     assert_eq!(
-        diary[4].letterboxd_uri.as_deref(),
-        Some("https://boxd.it/5Dq2Wk")
+        dune.letterboxd_uri.as_deref(),
+        Some("https://boxd.it/3q1Zc2"),
+        "the first entry's, as nothing better is known"
     );
 
     let reviews = accept("reviews.csv", SourceFormat::LetterboxdReviews, 2);
@@ -148,7 +155,11 @@ fn letterboxd_files() {
     );
 
     let watchlist = accept("watchlist.csv", SourceFormat::LetterboxdWatchlist, 3);
-    assert!(watchlist.iter().all(|m| m.watched_date.is_none()));
+    assert!(watchlist.iter().all(|m| m.watched_date().is_none()));
+    assert!(
+        watchlist.iter().all(|m| m.added_date.is_some()),
+        "a watchlist's Date is when it was added"
+    );
 
     let likes = accept("likes-films.csv", SourceFormat::LetterboxdLikes, 2);
     assert_eq!(likes[1].title, "WALL·E");
@@ -174,7 +185,7 @@ fn imdb_and_generic_files() {
         (dune.imdb_id.as_deref(), dune.rating),
         (Some("tt1160419"), Some(4.5))
     );
-    assert_eq!(ratings[0].watched_date.as_deref(), Some("2023-01-14"));
+    assert_eq!(ratings[0].rated_date.as_deref(), Some("2023-01-14"));
     assert_eq!(find(&ratings, "Chernobyl", Some(2019)).rating, Some(5.0));
 
     let watchlist = accept("imdb_watchlist.csv", SourceFormat::Imdb, 3);
@@ -182,7 +193,7 @@ fn imdb_and_generic_files() {
     assert!(
         watchlist
             .iter()
-            .all(|m| m.rating.is_none() && m.watched_date.is_none())
+            .all(|m| m.rating.is_none() && m.watched_date().is_none())
     );
 
     let generic = accept("generic.csv", SourceFormat::Generic, 6);
@@ -193,9 +204,7 @@ fn imdb_and_generic_files() {
     );
     assert_eq!(generic[1].title, "七人の侍");
     assert_eq!(
-        find(&generic, "Normal People", None)
-            .watched_date
-            .as_deref(),
+        find(&generic, "Normal People", None).watched_date(),
         Some("2023-11-05")
     );
 }
@@ -211,9 +220,9 @@ fn export_zip() {
             (
                 m.title.as_str(),
                 m.year,
-                m.watched_date.as_deref(),
+                m.watched_date(),
                 m.rating,
-                m.rewatch,
+                m.rewatches(),
             )
         })
         .collect();
@@ -227,19 +236,14 @@ fn export_zip() {
                 Some(5.0),
                 1
             ),
-            ("Amélie", Some(2001), Some("2023-02-03"), Some(4.0), 0),
-            (
-                "Crouching Tiger, Hidden Dragon",
-                Some(2000),
-                Some("2023-02-20"),
-                None,
-                0
-            ),
-            ("Dune", Some(1984), Some("2023-03-11"), Some(2.5), 0),
+            // Logged in watched.csv, never in the diary: no viewing date.
+            ("Amélie", Some(2001), None, Some(4.0), 0),
+            ("Crouching Tiger, Hidden Dragon", Some(2000), None, None, 0),
+            ("Dune", Some(1984), None, Some(2.5), 0),
             ("Dune", Some(2021), Some("2024-02-29"), Some(4.5), 1),
-            ("WALL·E", Some(2008), Some("2023-05-27"), Some(4.5), 0),
+            ("WALL·E", Some(2008), None, Some(4.5), 0),
             ("Perfect Days", Some(2023), Some("2023-08-19"), Some(4.0), 0),
-            ("Past Lives", Some(2023), Some("2024-01-07"), Some(4.5), 0),
+            ("Past Lives", Some(2023), None, Some(4.5), 0),
             ("Ikiru", Some(1952), None, None, 0),
             ("The Zone of Interest", Some(2023), None, None, 0),
             ("Poor Things", Some(2023), None, None, 0),

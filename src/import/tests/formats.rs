@@ -25,7 +25,12 @@ fn bom_crlf_quotes_and_unicode() {
         ]
     );
     assert_eq!(import.movies[3].year, Some(1954));
-    assert_eq!(import.movies[0].watched_date.as_deref(), Some("2023-02-03"));
+    assert_eq!(import.movies[0].logged_date.as_deref(), Some("2023-02-03"));
+    assert_eq!(
+        import.movies[0].watched_date(),
+        None,
+        "a logged date is not a viewing"
+    );
     assert_eq!(
         import.movies[0].letterboxd_uri.as_deref(),
         Some("https://boxd.it/1Ytm")
@@ -42,7 +47,7 @@ fn quoted_quotes_and_newlines_in_reviews() {
     assert_eq!(import.movies.len(), 2);
     assert_eq!(import.movies[1].title, "Perfect Days");
     assert_eq!(
-        (import.movies[1].rating, import.movies[1].rewatch),
+        (import.movies[1].rating, import.movies[1].rewatches()),
         (Some(4.0), 1)
     );
 }
@@ -53,7 +58,7 @@ fn content_decides_and_the_file_name_only_splits_identical_headers() {
         2024-02-10,Seven Samurai,1954,https://boxd.it/5Bz7Tn,4.5,Yes,,2024-02-09\n";
     let import = parse_default(diary.as_bytes(), Some("watchlist.csv")).unwrap();
     assert_eq!(import.format, SourceFormat::LetterboxdDiary);
-    assert_eq!(import.movies[0].rewatch, 1);
+    assert_eq!(import.movies[0].rewatches(), 1);
 
     let plain = format!("{WATCHED_HEADER}\n2023-06-01,Ikiru,1952,https://boxd.it/1zRA\n");
     let format = |name| parse_default(plain.as_bytes(), name).unwrap().format;
@@ -79,7 +84,7 @@ fn ratings_file() {
     );
     assert_eq!(import.format, SourceFormat::LetterboxdRatings);
     assert_eq!(import.movies[0].rating, Some(2.5));
-    assert_eq!(import.movies[0].rewatch, 0);
+    assert_eq!(import.movies[0].rewatches(), 0);
 }
 
 #[test]

@@ -68,17 +68,24 @@ fn netflix_day_first_history_gives_one_film_per_show_or_title() {
         ]
     );
     let gambit = &import.movies[0];
-    assert_eq!(gambit.rewatch, 2, "three lines");
-    assert_eq!(gambit.watched_date.as_deref(), Some("2020-11-14"));
-    assert_eq!(
-        gambit.viewing_dates,
-        ["2020-11-14", "2020-11-13", "2020-11-01"]
-    );
+    assert_eq!(gambit.viewings.len(), 3, "three lines, three episodes");
+    assert_eq!(gambit.rewatches(), 0, "episodes are not rewatches");
+    assert_eq!(gambit.watched_date(), Some("2020-11-14"));
+    assert_eq!(dates(gambit), ["2020-11-14", "2020-11-13", "2020-11-01"]);
     // 02/11 and 05/03 fit either order: the file's 14/11 and 28/10 decide.
     let samurai = &import.movies[1];
-    assert_eq!(samurai.rewatch, 1);
-    assert_eq!(samurai.viewing_dates, ["2020-11-02", "2020-03-05"]);
-    assert_eq!(samurai.watched_date.as_deref(), Some("2020-11-02"));
+    assert_eq!(samurai.rewatches(), 1);
+    assert_eq!(dates(samurai), ["2020-11-02", "2020-03-05"]);
+    assert_eq!(
+        samurai
+            .viewings
+            .iter()
+            .map(|v| v.rewatch)
+            .collect::<Vec<_>>(),
+        [true, false],
+        "the oldest line is the first watch"
+    );
+    assert_eq!(samurai.watched_date(), Some("2020-11-02"));
     assert!(import.movies.iter().all(|m| m.year.is_none()));
 }
 
@@ -88,7 +95,7 @@ fn netflix_month_first_history_with_two_digit_years() {
     let found: Vec<_> = import
         .movies
         .iter()
-        .map(|m| (m.title.as_str(), m.kind, m.watched_date.as_deref()))
+        .map(|m| (m.title.as_str(), m.kind, m.watched_date()))
         .collect();
     use TitleKind::*;
     assert_eq!(
@@ -101,7 +108,7 @@ fn netflix_month_first_history_with_two_digit_years() {
             ("Spirited Away", Film, Some("2021-01-05")),
         ]
     );
-    assert_eq!(import.movies[0].viewing_dates, ["2021-05-02", "2021-05-01"]);
+    assert_eq!(dates(&import.movies[0]), ["2021-05-02", "2021-05-01"]);
 }
 
 #[test]
@@ -147,30 +154,30 @@ fn season_part_volume_and_episode_components_name_the_show() {
 fn the_date_order_is_decided_once_per_file() {
     use DateOrder::*;
     let order = |cells: &[&str]| DateOrder::of(cells.iter().copied());
-    assert_eq!(order(&["16.8.2022", "1.11.2021"]), DayFirst);
-    assert_eq!(order(&["1/5/21", "4/30/21"]), MonthFirst);
-    assert_eq!(order(&["01/02/2021", "29/05/2021"]), DayFirst);
-    assert_eq!(order(&["2021-01-02"]), YearFirst);
+    assert_eq!(order(&["16.8.2022", "1.11.2021"]), Dmy);
+    assert_eq!(order(&["1/5/21", "4/30/21"]), Mdy);
+    assert_eq!(order(&["01/02/2021", "29/05/2021"]), Dmy);
+    assert_eq!(order(&["2021-01-02"]), Ymd);
     // Every value fits both orders: American two-digit years, else day first.
-    assert_eq!(order(&["1/5/21", "3/4/21"]), MonthFirst);
-    assert_eq!(order(&["01/05/2021"]), DayFirst);
-    assert_eq!(order(&["1.5.21"]), DayFirst);
-    assert_eq!(order(&["", "soon"]), DayFirst);
+    assert_eq!(order(&["1/5/21", "3/4/21"]), Mdy);
+    assert_eq!(order(&["01/05/2021"]), Dmy);
+    assert_eq!(order(&["1.5.21"]), Dmy);
+    assert_eq!(order(&["", "soon"]), Dmy);
 
-    assert_eq!(DayFirst.iso("16.8.2022").as_deref(), Some("2022-08-16"));
-    assert_eq!(DayFirst.iso("02/11/2020").as_deref(), Some("2020-11-02"));
-    assert_eq!(MonthFirst.iso("02/11/2020").as_deref(), Some("2020-02-11"));
-    assert_eq!(MonthFirst.iso("4/30/21").as_deref(), Some("2021-04-30"));
-    assert_eq!(YearFirst.iso("2021-04-30").as_deref(), Some("2021-04-30"));
+    assert_eq!(Dmy.iso("16.8.2022").as_deref(), Some("2022-08-16"));
+    assert_eq!(Dmy.iso("02/11/2020").as_deref(), Some("2020-11-02"));
+    assert_eq!(Mdy.iso("02/11/2020").as_deref(), Some("2020-02-11"));
+    assert_eq!(Mdy.iso("4/30/21").as_deref(), Some("2021-04-30"));
+    assert_eq!(Ymd.iso("2021-04-30").as_deref(), Some("2021-04-30"));
     // Never guessed per row: what does not fit the file's order is no date.
     for (order, cell) in [
-        (MonthFirst, "30/4/21"),
-        (DayFirst, "31/02/2021"),
-        (DayFirst, "2021-04-30"),
-        (YearFirst, "30/04/2021"),
-        (DayFirst, "1/2"),
-        (DayFirst, "1/2/123"),
-        (DayFirst, ""),
+        (Mdy, "30/4/21"),
+        (Dmy, "31/02/2021"),
+        (Dmy, "2021-04-30"),
+        (Ymd, "30/04/2021"),
+        (Dmy, "1/2"),
+        (Dmy, "1/2/123"),
+        (Dmy, ""),
     ] {
         assert_eq!(order.iso(cell), None, "{order:?} {cell}");
     }
@@ -181,4 +188,13 @@ fn a_title_date_header_with_more_columns_is_not_netflix() {
     let import = parse_ok("Title,Date,Year\nHeat,2024-01-02,1995\n");
     assert_eq!(import.format, SourceFormat::Generic);
     assert_eq!(import.movies[0].year, Some(1995));
+}
+
+/// A film's viewing dates, in file order.
+fn dates(movie: &ImportedMovie) -> Vec<&str> {
+    movie
+        .viewings
+        .iter()
+        .filter_map(|v| v.watched_date.as_deref())
+        .collect()
 }

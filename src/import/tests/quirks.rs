@@ -60,7 +60,7 @@ fn utf16_with_a_bom_is_read_either_way() {
         (SourceFormat::LetterboxdWatched, "utf-16be")
     );
     assert_eq!(be.movies[2].title, "180° South");
-    assert_eq!(be.movies[1].watched_date.as_deref(), Some("2023-06-01"));
+    assert_eq!(be.movies[1].logged_date.as_deref(), Some("2023-06-01"));
 }
 
 #[test]

@@ -4,3 +4,4 @@ pub mod event;
 pub mod movie;
 pub mod session;
 pub mod tmdb_cache;
+pub mod viewing;

@@ -21,6 +21,10 @@ pub struct Model {
     #[sea_orm(column_type = "Double", nullable)]
     pub rating: Option<f64>,
     pub rewatch: i32,
+    pub logged_date: Option<String>,
+    pub rated_date: Option<String>,
+    pub added_date: Option<String>,
+    pub viewing_count: i32,
     pub lookup_key: LookupKey,
     pub status: MovieStatus,
     pub tmdb_id: Option<i64>,

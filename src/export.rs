@@ -66,6 +66,7 @@ const CSV_COLUMNS: &[Column] = &[
     ("rating", |m| opt(&m.rating)),
     ("rewatch", |m| m.rewatch.to_string()),
     ("error", |m| opt(&m.error)),
+    ("skip_reason", |m| opt(&m.skip_reason)),
 ];
 
 /// The CSV header, in column order.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Candidate, MediaType, MovieStatus, SessionStatus};
+use crate::domain::{Candidate, MediaType, MovieStatus, SessionStatus, SkipReason};
 use crate::store::entities::{movie, session};
 
 /// An upload and the progress of its enrichment.
@@ -16,11 +16,11 @@ pub struct Session {
     pub id: String,
     /// `enriching` until every film is final, then `completed`.
     pub status: SessionStatus,
-    /// The detected input format, e.g. `letterboxd_watched`, `letterboxd_zip`, `imdb`, `generic`.
+    /// The detected input format, e.g. `letterboxd_watched`, `letterboxd_zip`, `imdb`, `netflix`, `generic`.
     pub source_format: String,
     /// Number of film rows in the session.
     pub total_movies: i64,
-    /// Rows in a final state (enriched + unmatched + failed).
+    /// Rows in a final state (enriched + unmatched + failed + skipped).
     pub processed_count: i64,
     /// Rows matched and enriched.
     pub enriched_count: i64,
@@ -28,12 +28,45 @@ pub struct Session {
     pub unmatched_count: i64,
     /// Rows whose lookup failed after every retry.
     pub failed_count: i64,
+    /// Rows that are neither films nor shows (a TV episode, a video game…),
+    /// final from the upload on and never looked up.
+    pub skipped_count: i64,
     /// When the upload was accepted.
     pub created_at: DateTime<Utc>,
     /// When a counter last changed.
     pub updated_at: DateTime<Utc>,
     /// When the last film became final.
     pub completed_at: Option<DateTime<Utc>>,
+    /// The character encoding the upload was read in: `utf-8` (with or
+    /// without BOM), `utf-16le`, `utf-16be`, or a legacy one such as
+    /// `windows-1252` (old IMDb exports). For a ZIP, the first member not in UTF-8, if any.
+    #[serde(default = "utf8")]
+    pub encoding: String,
+    /// What the import skipped or dropped rather than refusing the file (a
+    /// damaged ZIP member, an impossible year, a row without a title): the first 100.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+    /// How many warnings the import had in all (`warnings` holds the first 100).
+    #[serde(default)]
+    pub warnings_total: i64,
+}
+
+/// Sessions stored before encodings were recorded were all read as UTF-8.
+fn utf8() -> String {
+    "utf-8".to_owned()
+}
+
+/// Something an import skipped or dropped, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Object, Serialize, Deserialize)]
+pub struct Warning {
+    /// The ZIP member it concerns; `null` for the uploaded file itself.
+    pub file: Option<String>,
+    /// 1-based line of the file where the row starts (the header is line 1), when it concerns a row.
+    pub row: Option<u64>,
+    /// The column's header name as written, when it concerns one cell.
+    pub column: Option<String>,
+    /// What was skipped or dropped, for a person.
+    pub message: String,
 }
 
 impl poem_openapi::types::Example for Session {
@@ -50,9 +83,18 @@ impl poem_openapi::types::Example for Session {
             enriched_count: 45,
             unmatched_count: 2,
             failed_count: 1,
+            skipped_count: 0,
             created_at: at,
             updated_at: at,
             completed_at: None,
+            encoding: "windows-1252".into(),
+            warnings: vec![Warning {
+                file: None,
+                row: Some(14),
+                column: Some("Year".into()),
+                message: "`????` is not a year: the year is dropped and the film kept".into(),
+            }],
+            warnings_total: 1,
         }
     }
 }
@@ -68,9 +110,14 @@ impl From<session::Model> for Session {
             enriched_count: m.enriched_count.into(),
             unmatched_count: m.unmatched_count.into(),
             failed_count: m.failed_count.into(),
+            skipped_count: m.skipped_count.into(),
             created_at: m.created_at,
             updated_at: m.updated_at,
             completed_at: m.completed_at,
+            // The column is only written from a serialised Vec<ImportWarning>.
+            warnings: serde_json::from_str(&m.warnings).unwrap_or_default(),
+            encoding: m.encoding,
+            warnings_total: m.warnings_total,
         }
     }
 }
@@ -98,11 +145,11 @@ pub struct Movie {
     pub rating: Option<f64>,
     /// How many times the film was rewatched.
     pub rewatch: i64,
-    /// `pending`, `enriched`, `unmatched` or `failed`.
+    /// `pending`, `enriched`, `unmatched`, `failed` or `skipped`.
     pub status: MovieStatus,
     /// TMDB id once matched.
     pub tmdb_id: Option<i64>,
-    /// `movie`, or `tv` for a miniseries.
+    /// `movie`, or `tv` for a show (one the export names as a series, or a miniseries).
     pub media_type: Option<MediaType>,
     /// TMDB title.
     pub matched_title: Option<String>,
@@ -136,6 +183,9 @@ pub struct Movie {
     pub candidates: Vec<Candidate>,
     /// Why the lookup failed.
     pub error: Option<String>,
+    /// Why a `skipped` row was never looked up: what its export says it is
+    /// (`tv_episode`, `video_game`, `podcast`, `music_video`); null otherwise.
+    pub skip_reason: Option<SkipReason>,
 }
 
 impl poem_openapi::types::Example for Movie {
@@ -170,6 +220,7 @@ impl poem_openapi::types::Example for Movie {
             match_confidence: Some(0.98),
             candidates: Vec::new(),
             error: None,
+            skip_reason: None,
         }
     }
 }
@@ -206,6 +257,7 @@ impl From<movie::Model> for Movie {
             rewatch: m.rewatch.into(),
             match_confidence: m.match_confidence,
             error: m.error,
+            skip_reason: m.skip_reason,
         }
     }
 }

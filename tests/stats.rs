@@ -399,9 +399,12 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
             rating: Some(f64::from(1 + i % 10) / 2.0),
             rewatch: 0,
             lookup_key: reelstream::domain::LookupKey::Tmdb(i as i64 + 1),
+            skip_reason: None,
         })
         .collect();
-    let session = sessions::create(&db, "generic", rows).await.unwrap();
+    let session = sessions::create(&db, "generic", rows, |_| String::new())
+        .await
+        .unwrap();
     db.conn()
         .execute_unprepared(&format!(
             "UPDATE movies SET status = 'enriched', runtime = 80 + \"row\" % 100, \

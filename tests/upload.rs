@@ -204,7 +204,12 @@ async fn row_errors_name_the_row_and_column(backend: Backend) {
     assert_eq!(errors[0]["column"], "Name");
 
     let response = app
-        .upload("bad.csv", b"Name,Year\nHeat,1995\n\xff\xfe,2000\n".to_vec())
+        // Bytes that are not UTF-8 under a UTF-8 BOM: a file that says what
+        // it is and is not (without the BOM they would read as Windows-1252).
+        .upload(
+            "bad.csv",
+            b"\xEF\xBB\xBFName,Year\nHeat,1995\n\xff\xfe,2000\n".to_vec(),
+        )
         .await;
     let problem = assert_problem(response, 400).await;
     assert!(

@@ -7,6 +7,8 @@ mod m20261201_000002_lease_index;
 mod m20261202_000003_session_key_index;
 mod m20261203_000004_drop_status_key_index;
 mod m20261204_000005_pending_row_index;
+mod m20261205_000006_session_import_notes;
+mod m20261206_000007_skipped;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000003_session_key_index::Migration),
             Box::new(m20261203_000004_drop_status_key_index::Migration),
             Box::new(m20261204_000005_pending_row_index::Migration),
+            Box::new(m20261205_000006_session_import_notes::Migration),
+            Box::new(m20261206_000007_skipped::Migration),
         ]
     }
 }

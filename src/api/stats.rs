@@ -88,12 +88,13 @@ pub struct RatingStats {
 ///
 /// Genres, people, countries, languages, decades and runtimes describe the
 /// enriched films; ratings and watched years come from the export and cover
-/// every row. Name lists are ordered by count (most first), then by name.
+/// every row but the skipped ones (not films: TV episodes, video games…),
+/// which no figure counts. Name lists are ordered by count (most first), then by name.
 #[derive(Clone, Debug, PartialEq, Object)]
 pub struct LibraryStatistics {
     /// Session id.
     pub session_id: String,
-    /// Rows in the session.
+    /// Rows in the session, skipped rows aside.
     pub total_movies: i64,
     /// Enriched rows, which the TMDB-derived figures cover.
     pub enriched_movies: i64,

@@ -14,7 +14,7 @@ use crate::state::AppState;
 /// The upload form.
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
-    /// A Letterboxd CSV or export ZIP, an IMDb export, or any CSV with title and year columns.
+    /// A Letterboxd CSV or export ZIP, an IMDb export, a Netflix viewing history, or any CSV with title and year columns.
     pub file: Upload,
 }
 
@@ -40,8 +40,14 @@ impl UploadApi {
     /// Upload a watch-history export and start a session.
     ///
     /// Accepts Letterboxd CSVs (watched, ratings, diary, watchlist, reviews,
-    /// likes, lists) and the full export ZIP, IMDb exports, and generic CSVs.
-    /// Nothing is stored when the file is rejected.
+    /// likes, lists of either format) and the full export ZIP, IMDb exports,
+    /// Netflix viewing histories, and generic CSVs, in UTF-8, UTF-16 with a
+    /// BOM, or a legacy encoding such as Windows-1252. Rows the export says
+    /// are neither films nor shows (IMDb's TV episodes, video games,
+    /// podcasts, music videos) are `skipped` at once, never looked up. What a
+    /// person cannot fix in their export (a damaged ZIP member, an impossible
+    /// year, a row without a title) is skipped or dropped and listed in the
+    /// session's `warnings`. Nothing is stored when the file is rejected.
     #[oai(path = "/upload", method = "post", operation_id = "uploadFile")]
     async fn upload(
         &self,
@@ -67,7 +73,14 @@ impl UploadApi {
         .map_err(|err| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))??;
 
         let session = intake::create_session(&state.db, parsed).await?;
-        tracing::info!(session = %session.id, rows = session.total_movies, format = %session.source_format, "upload accepted");
+        tracing::info!(
+            session = %session.id,
+            rows = session.total_movies,
+            format = %session.source_format,
+            encoding = %session.encoding,
+            warnings = session.warnings_total,
+            "upload accepted"
+        );
         state.engine.wake();
         let location = format!("/api/session/{}", session.id);
         Ok(UploadResponse::Accepted(Json(session.into()), location))

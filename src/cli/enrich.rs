@@ -87,8 +87,13 @@ async fn execute(args: EnrichArgs) -> Result<Ended, CliError> {
     if !args.quiet {
         let total = session.total_movies;
         let films = if total == 1 { "film" } else { "films" };
+        // Only an encoding other than UTF-8 is worth a mention.
+        let encoding = match session.encoding.as_str() {
+            "utf-8" => String::new(),
+            other => format!(", {other}"),
+        };
         eprintln!(
-            "Enriching {total} {films} from {} ({format})",
+            "Enriching {total} {films} from {} ({format}{encoding})",
             args.file.display()
         );
     }
@@ -158,7 +163,12 @@ async fn enrich(
     let movies = all_movies(&state.db, &session.id).await?;
     output.write(&export::render(&movies, output.format))?;
     if !args.quiet {
-        eprintln!("{}", summary::render(&movies, started.elapsed()));
+        let read = crate::model::Session::from(session.clone());
+        let notes = summary::ImportNotes {
+            warnings: &read.warnings,
+            total: u64::try_from(read.warnings_total).unwrap_or_default(),
+        };
+        eprintln!("{}", summary::render(&movies, notes, started.elapsed()));
         eprintln!("Wrote {} films to {output}", movies.len());
     }
     Ok(Ended::Written(Counts::of(&movies)))

@@ -62,7 +62,8 @@ mod tests {
 
     #[test]
     fn describe_lists_the_rows_at_fault() {
-        let bytes = b"Date,Name,Year,Letterboxd URI\n2024-01-01,,2020,x\n2024-01-02,Ok,2020,y\n";
+        // A title-less row is a warning; a file of nothing else is refused, naming it.
+        let bytes = b"Date,Name,Year,Letterboxd URI\n2024-01-01,,2020,x\n";
         let err = import::parse(bytes, Some("watched.csv"), &Limits::default()).unwrap_err();
         let text = describe(Path::new("watched.csv"), &err);
         let mut lines = text.lines();

@@ -173,12 +173,16 @@ pub fn line(p: &Progress, elapsed: Duration) -> String {
     )
 }
 
-/// "40 enriched · 3 unmatched · 2 failed".
+/// "40 enriched · 3 unmatched · 2 failed", and "· 5 skipped" when some are.
 fn counts(p: &Progress) -> String {
-    format!(
+    let counts = format!(
         "{} enriched · {} unmatched · {} failed",
         p.enriched_count, p.unmatched_count, p.failed_count
-    )
+    );
+    match p.skipped_count {
+        0 => counts,
+        skipped => format!("{counts} · {skipped} skipped"),
+    }
 }
 
 /// A short duration: `850ms`, `4s`, `2m 05s`, `1h 02m`.
@@ -201,6 +205,7 @@ fn not_started(total: u64) -> Progress {
         enriched_count: 0,
         unmatched_count: 0,
         failed_count: 0,
+        skipped_count: 0,
     }
 }
 

@@ -1,16 +1,19 @@
 //! The summary printed after a run: the counts, then the films a person has
-//! to look at (unmatched, with their titles; failed, with their reasons).
+//! to look at (unmatched, with their titles; failed, with their reasons),
+//! then what the import skipped or dropped (its warnings).
 
 use std::time::Duration;
 
 use super::progress::human;
 use crate::domain::MovieStatus;
-use crate::model::Movie;
+use crate::model::{Movie, Warning};
 
 /// Most unmatched films listed by title; the output holds the rest.
 const MAX_UNMATCHED: usize = 25;
 /// Most failed films listed with their reason.
 const MAX_FAILED: usize = 10;
+/// Most import warnings listed; the session holds the first 100.
+const MAX_WARNINGS: usize = 10;
 
 /// How many films ended in each final state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,6 +24,8 @@ pub struct Counts {
     pub unmatched: usize,
     /// TMDB kept failing.
     pub failed: usize,
+    /// Neither a film nor a show, never looked up.
+    pub skipped: usize,
 }
 
 impl Counts {
@@ -31,22 +36,36 @@ impl Counts {
             enriched: count(MovieStatus::Enriched),
             unmatched: count(MovieStatus::Unmatched),
             failed: count(MovieStatus::Failed),
+            skipped: count(MovieStatus::Skipped),
         }
     }
 }
 
+/// What the import skipped or dropped: the first warnings and their total.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportNotes<'a> {
+    /// The first warnings.
+    pub warnings: &'a [Warning],
+    /// How many there were in all.
+    pub total: u64,
+}
+
 /// The summary text, one line per entry, without a trailing newline.
-pub fn render(movies: &[Movie], elapsed: Duration) -> String {
+pub fn render(movies: &[Movie], notes: ImportNotes<'_>, elapsed: Duration) -> String {
     let c = Counts::of(movies);
     let films = if movies.len() == 1 { "film" } else { "films" };
-    let mut lines = vec![format!(
+    let mut first = format!(
         "{} {films} in {}: {} enriched, {} unmatched, {} failed",
         movies.len(),
         human(elapsed),
         c.enriched,
         c.unmatched,
         c.failed
-    )];
+    );
+    if c.skipped > 0 {
+        first += &format!(", {} skipped (not films)", c.skipped);
+    }
+    let mut lines = vec![first];
     list(
         &mut lines,
         movies,
@@ -66,7 +85,34 @@ pub fn render(movies: &[Movie], elapsed: Duration) -> String {
         MAX_FAILED,
         |m| format!(": {}", m.error.as_deref().unwrap_or("no reason recorded")),
     );
+    warnings(&mut lines, notes);
     lines.join("\n")
+}
+
+fn warnings(lines: &mut Vec<String>, notes: ImportNotes<'_>) {
+    if notes.total == 0 {
+        return;
+    }
+    lines.push(format!(
+        "Warnings ({}), skipped or dropped while reading the file:",
+        notes.total
+    ));
+    for w in notes.warnings.iter().take(MAX_WARNINGS) {
+        let mut at: Vec<String> = Vec::new();
+        at.extend(w.file.clone());
+        at.extend(w.row.map(|row| format!("line {row}")));
+        at.extend(w.column.as_ref().map(|column| format!("column {column}")));
+        let at = if at.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", at.join(", "))
+        };
+        lines.push(format!("  {at}{}", w.message));
+    }
+    let shown = notes.warnings.len().min(MAX_WARNINGS) as u64;
+    if notes.total > shown {
+        lines.push(format!("  … and {} more", notes.total - shown));
+    }
 }
 
 fn list(
@@ -134,6 +180,7 @@ mod tests {
             match_confidence: None,
             candidates: vec![],
             error: error.map(str::to_owned),
+            skip_reason: None,
         }
     }
 
@@ -149,7 +196,7 @@ mod tests {
                 Some("TMDB lookup failed: timeout"),
             ),
         ];
-        let text = render(&movies, Duration::from_secs(3));
+        let text = render(&movies, ImportNotes::default(), Duration::from_secs(3));
         assert_eq!(
             text,
             "3 films in 3s: 1 enriched, 1 unmatched, 1 failed\n\
@@ -163,7 +210,8 @@ mod tests {
             Counts {
                 enriched: 1,
                 unmatched: 1,
-                failed: 1
+                failed: 1,
+                skipped: 0
             }
         );
     }
@@ -173,11 +221,43 @@ mod tests {
         let movies: Vec<Movie> = (1..=30)
             .map(|i| movie(i, "Lost", MovieStatus::Unmatched, None))
             .collect();
-        let text = render(&movies, Duration::from_secs(1));
+        let text = render(&movies, ImportNotes::default(), Duration::from_secs(1));
         assert!(
             text.ends_with("  … and 5 more (status `unmatched` in the output)"),
             "{text}"
         );
         assert_eq!(text.lines().count(), 1 + 1 + MAX_UNMATCHED + 1);
+    }
+
+    #[test]
+    fn warnings_follow_with_where_and_the_rest_counted() {
+        let movies = vec![movie(1, "Persona", MovieStatus::Enriched, None)];
+        let warning = |file: Option<&str>, row: Option<u64>, column: Option<&str>| Warning {
+            file: file.map(str::to_owned),
+            row,
+            column: column.map(str::to_owned),
+            message: "dropped".into(),
+        };
+        let mut kept = vec![
+            warning(Some("lists/a.csv"), None, None),
+            warning(None, Some(14), Some("Year")),
+        ];
+        kept.extend((0..20).map(|_| warning(None, Some(2), None)));
+        let notes = ImportNotes {
+            warnings: &kept,
+            total: 130,
+        };
+        let text = render(&movies, notes, Duration::from_secs(1));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1..4],
+            [
+                "Warnings (130), skipped or dropped while reading the file:",
+                "  lists/a.csv: dropped",
+                "  line 14, column Year: dropped",
+            ]
+        );
+        assert_eq!(lines.last(), Some(&"  … and 120 more"));
+        assert_eq!(lines.len(), 1 + 1 + MAX_WARNINGS + 1);
     }
 }

@@ -9,7 +9,8 @@ use sea_orm::DeriveValueType;
 use super::MediaType;
 
 /// A film's lookup key, stored as text: `tmdb:<id>`, `tv:<id>` (a show a
-/// person picked), `imdb:<id>`, or `title:<normalised title>|<year>`.
+/// person picked), `imdb:<id>`, `title:<normalised title>|<year>`, or
+/// `show:<normalised title>|<year>` (a title the export says is a TV show).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, DeriveValueType)]
 #[sea_orm(value_type = "String", from_str = "LookupKey::parse")]
 pub enum LookupKey {
@@ -21,6 +22,14 @@ pub enum LookupKey {
     Imdb(String),
     /// A title folded by `normalize_title`, and the year when known.
     Title {
+        /// The folded title.
+        title: String,
+        /// The year as written.
+        year: Option<i32>,
+    },
+    /// A TV show's title, folded like [`LookupKey::Title`]: looked up among
+    /// shows only, and never the same film as a film of the same title.
+    Show {
         /// The folded title.
         title: String,
         /// The year as written.
@@ -68,21 +77,27 @@ impl LookupKey {
             "tv" => Self::Tv(rest.parse().map_err(|_| bad())?),
             "imdb" if !rest.is_empty() => Self::Imdb(rest.to_owned()),
             "title" => {
-                // The title is folded (no `|` survives folding), so the last
-                // `|` is the separator.
-                let (title, year) = rest.rsplit_once('|').ok_or_else(bad)?;
-                let year = match year {
-                    "" => None,
-                    year => Some(year.parse().map_err(|_| bad())?),
-                };
-                Self::Title {
-                    title: title.to_owned(),
-                    year,
-                }
+                let (title, year) = title_and_year(rest).ok_or_else(bad)?;
+                Self::Title { title, year }
+            }
+            "show" => {
+                let (title, year) = title_and_year(rest).ok_or_else(bad)?;
+                Self::Show { title, year }
             }
             _ => return Err(bad()),
         })
     }
+}
+
+/// `<folded title>|<year or nothing>`: the title is folded (no `|` survives
+/// folding), so the last `|` is the separator.
+fn title_and_year(rest: &str) -> Option<(String, Option<i32>)> {
+    let (title, year) = rest.rsplit_once('|')?;
+    let year = match year {
+        "" => None,
+        year => Some(year.parse().ok()?),
+    };
+    Some((title.to_owned(), year))
 }
 
 impl fmt::Display for LookupKey {
@@ -96,6 +111,11 @@ impl fmt::Display for LookupKey {
                 year: Some(year),
             } => write!(f, "title:{title}|{year}"),
             Self::Title { title, year: None } => write!(f, "title:{title}|"),
+            Self::Show {
+                title,
+                year: Some(year),
+            } => write!(f, "show:{title}|{year}"),
+            Self::Show { title, year: None } => write!(f, "show:{title}|"),
         }
     }
 }
@@ -132,6 +152,20 @@ mod tests {
                 },
                 "title:a b|",
             ),
+            (
+                LookupKey::Show {
+                    title: "the queens gambit".into(),
+                    year: None,
+                },
+                "show:the queens gambit|",
+            ),
+            (
+                LookupKey::Show {
+                    title: "dark".into(),
+                    year: Some(2017),
+                },
+                "show:dark|2017",
+            ),
         ] {
             assert_eq!(key.to_string(), text);
             assert_eq!(LookupKey::parse(text), Ok(key));
@@ -146,6 +180,8 @@ mod tests {
             "tmdb:x",
             "imdb:",
             "title:dune",
+            "show:dark",
+            "show:dark|x",
             "isbn:1",
             "dune",
         ] {

@@ -11,4 +11,4 @@ mod status;
 
 pub use enrichment::{Candidate, Enrichment};
 pub use lookup_key::{LookupKey, LookupKeyError};
-pub use status::{MediaType, MovieStatus, SessionStatus};
+pub use status::{MediaType, MovieStatus, SessionStatus, SkipReason};

@@ -38,6 +38,10 @@ pub enum MovieStatus {
     /// TMDB kept failing; see `error`.
     #[sea_orm(string_value = "failed")]
     Failed,
+    /// Not a film or a show (a TV episode, a video game…): final from the
+    /// upload on, never looked up; see `skip_reason`.
+    #[sea_orm(string_value = "skipped")]
+    Skipped,
 }
 
 impl MovieStatus {
@@ -48,6 +52,7 @@ impl MovieStatus {
             Self::Enriched => "enriched",
             Self::Unmatched => "unmatched",
             Self::Failed => "failed",
+            Self::Skipped => "skipped",
         }
     }
 
@@ -78,7 +83,7 @@ pub enum SessionStatus {
     /// Some films are still pending.
     #[sea_orm(string_value = "enriching")]
     Enriching,
-    /// Every film is enriched, unmatched or failed.
+    /// Every film is enriched, unmatched, failed or skipped.
     #[sea_orm(string_value = "completed")]
     Completed,
 }
@@ -93,8 +98,9 @@ impl SessionStatus {
     }
 }
 
-/// A kind of TMDB record: a film, or a TV miniseries (matched when no film
-/// fits); a manual match that names none points at a film.
+/// A kind of TMDB record: a film, or a TV show (a series the export names
+/// as one, or a miniseries matched when no film fits); a manual match that
+/// names none points at a film.
 #[derive(
     Clone,
     Copy,
@@ -117,7 +123,7 @@ pub enum MediaType {
     #[default]
     #[sea_orm(string_value = "movie")]
     Movie,
-    /// A TV miniseries, matched when no film fits.
+    /// A TV show: named as one by the export, or a miniseries matched when no film fits.
     #[sea_orm(string_value = "tv")]
     Tv,
 }
@@ -129,6 +135,57 @@ impl MediaType {
             Self::Movie => "movie",
             Self::Tv => "tv",
         }
+    }
+}
+
+/// Why an export row is skipped: what its file says it is, which is neither
+/// a film nor a show and has no TMDB record worth a call.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// One episode of a series (IMDb `TV Episode`).
+    #[sea_orm(string_value = "tv_episode")]
+    TvEpisode,
+    /// A video game (IMDb `Video Game`).
+    #[sea_orm(string_value = "video_game")]
+    VideoGame,
+    /// A podcast series or episode (IMDb `Podcast Series`, `Podcast Episode`).
+    #[sea_orm(string_value = "podcast")]
+    Podcast,
+    /// A music video (IMDb `Music Video`).
+    #[sea_orm(string_value = "music_video")]
+    MusicVideo,
+}
+
+impl SkipReason {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TvEpisode => "tv_episode",
+            Self::VideoGame => "video_game",
+            Self::Podcast => "podcast",
+            Self::MusicVideo => "music_video",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -52,6 +52,23 @@ pub fn lookup_key(
     LookupKey::from_row(folded, year, imdb_id, tmdb_id)
 }
 
+/// The identity of a row its export says is a TV show: an id still wins
+/// (IMDb's `/find` answers shows too), otherwise the title among shows.
+pub fn show_key(
+    title: &str,
+    year: Option<i32>,
+    imdb_id: Option<&str>,
+    tmdb_id: Option<i64>,
+) -> LookupKey {
+    if imdb_id.is_some() || tmdb_id.is_some() {
+        return lookup_key(title, year, imdb_id, tmdb_id);
+    }
+    LookupKey::Show {
+        title: normalize_title(title),
+        year,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +111,22 @@ mod tests {
         assert_ne!(
             lookup_key("Dune", Some(1984), None, None),
             lookup_key("Dune", Some(2021), None, None)
+        );
+    }
+
+    #[test]
+    fn a_show_is_never_the_film_of_the_same_title() {
+        assert_eq!(
+            show_key("The Queen's Gambit", None, None, None).to_string(),
+            "show:the queens gambit|"
+        );
+        assert_ne!(
+            show_key("Dark", None, None, None),
+            lookup_key("Dark", None, None, None)
+        );
+        assert_eq!(
+            show_key("Chernobyl", Some(2019), Some("tt7366338"), None).to_string(),
+            "imdb:tt7366338"
         );
     }
 }

@@ -112,7 +112,7 @@ impl Resolver {
         let by_id = match film.lookup_key {
             LookupKey::Tv(id) => Some(matched(id, MediaType::Tv, 1.0)),
             LookupKey::Tmdb(id) => Some(matched(id, MediaType::Movie, 1.0)),
-            LookupKey::Imdb(_) | LookupKey::Title { .. } => None,
+            LookupKey::Imdb(_) | LookupKey::Title { .. } | LookupKey::Show { .. } => None,
         };
         let Some(by_id) = by_id else {
             return self.by_search(film).await;
@@ -191,6 +191,13 @@ impl Resolver {
             year: film.year,
         };
         let mut pool: Vec<Scored> = Vec::new();
+        if matches!(film.lookup_key, LookupKey::Show { .. }) {
+            // The export says it is a show: a film of the same name is no answer.
+            let shows = self.tmdb.search_tv(&film.title, None).await?;
+            return Ok(self
+                .take_best(rank_tv(&wanted, &shows.results), &mut pool)
+                .unwrap_or_else(|| unmatched(pool)));
+        }
 
         // One search without the year finds remakes and year-off-by-one
         // releases alike; scoring picks among them.
@@ -222,20 +229,7 @@ impl Resolver {
         if let Some(found) = self.take_best(rank_tv(&wanted, &shows.results), &mut pool) {
             return Ok(found);
         }
-        pool.sort_by(|a, b| b.candidate.score.total_cmp(&a.candidate.score));
-        let mut candidates: Vec<Candidate> = Vec::new();
-        for scored in pool {
-            if candidates.len() == KEPT_CANDIDATES {
-                break;
-            }
-            if !candidates
-                .iter()
-                .any(|c| c.tmdb_id == scored.candidate.tmdb_id)
-            {
-                candidates.push(scored.candidate);
-            }
-        }
-        Ok(Resolution::Unmatched { candidates })
+        Ok(unmatched(pool))
     }
 
     fn take_best(&self, ranked: Vec<Scored>, pool: &mut Vec<Scored>) -> Option<Resolution> {
@@ -308,6 +302,24 @@ impl Resolver {
             }
         }
     }
+}
+
+/// No acceptable match: the best-scored candidates, one per TMDB id.
+fn unmatched(mut pool: Vec<Scored>) -> Resolution {
+    pool.sort_by(|a, b| b.candidate.score.total_cmp(&a.candidate.score));
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for scored in pool {
+        if candidates.len() == KEPT_CANDIDATES {
+            break;
+        }
+        if !candidates
+            .iter()
+            .any(|c| c.tmdb_id == scored.candidate.tmdb_id)
+        {
+            candidates.push(scored.candidate);
+        }
+    }
+    Resolution::Unmatched { candidates }
 }
 
 fn matched(tmdb_id: i64, media_type: MediaType, confidence: f64) -> Resolution {

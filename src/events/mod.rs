@@ -28,6 +28,8 @@ pub struct Progress {
     pub unmatched_count: i64,
     /// Rows failed.
     pub failed_count: i64,
+    /// Rows skipped (neither films nor shows), final from the upload on.
+    pub skipped_count: i64,
 }
 
 impl From<&Session> for Progress {
@@ -39,6 +41,7 @@ impl From<&Session> for Progress {
             enriched_count: s.enriched_count,
             unmatched_count: s.unmatched_count,
             failed_count: s.failed_count,
+            skipped_count: s.skipped_count,
         }
     }
 }

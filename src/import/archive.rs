@@ -3,8 +3,10 @@
 //!
 //! A corrupt or encrypted archive is `Unsupported` (415): the client sent a
 //! ZIP we cannot use, which is a media-type problem rather than a CSV one.
-//! Row errors name the entry in their message; an entry that is not UTF-8
-//! reports its own line, as `InvalidUtf8` has no room for the entry's name.
+//! One damaged member (a failed checksum, binary bytes where CSV should be)
+//! is skipped with a warning naming it, since a person cannot repair the
+//! export Letterboxd gave them; only when nothing usable is left is the ZIP
+//! refused. Row errors name the entry in their message.
 
 use std::io::{Cursor, Read};
 
@@ -13,7 +15,9 @@ use zip::ZipArchive;
 use super::error::ImportError;
 use super::letterboxd::{self, FilmRow, Kind};
 use super::merge::Merger;
-use super::{Import, Limits, SourceFormat, list, text};
+use super::text::{self, TextEncoding};
+use super::warnings::{ImportWarning, Warnings};
+use super::{Import, Limits, SourceFormat, list};
 
 /// Most entries an archive may declare: a real export has a dozen files plus
 /// one per list, and parsing a huge central directory costs memory up front.
@@ -29,7 +33,9 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// Parses a Letterboxd export ZIP into one entry per distinct film.
+/// Parses a Letterboxd export ZIP into one entry per distinct film. Its
+/// encoding is UTF-8 unless a member was read in another, then the first
+/// such member's.
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Import, ImportError> {
     if declared_entries(bytes).is_some_and(|n| n > MAX_ENTRIES) {
         return Err(ImportError::unsupported(format!(
@@ -41,30 +47,69 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Import, ImportError> {
     let cap = limits.max_bytes.saturating_mul(EXPANSION_FACTOR);
     let mut budget = cap;
     let mut merger = Merger::new(limits.max_rows);
+    let mut warnings = Warnings::default();
+    let mut encoding = None;
+    let mut damaged = None;
     for (kind, index, name) in entries {
-        let data = read_entry(&mut zip, index, &mut budget, cap)?;
-        match read_films(&data, kind, limits.max_rows) {
-            Ok(rows) => merger.add(kind, rows)?,
+        let data = match read_entry(&mut zip, index, &mut budget, cap) {
+            Ok(data) => data,
+            Err(err @ ImportError::TooLarge { .. }) => return Err(err),
+            Err(err) => {
+                skip(&mut warnings, &mut damaged, &name, &err);
+                continue;
+            }
+        };
+        let decoded = match text::decode(&data) {
+            Ok(decoded) => decoded,
             // Letterboxd writes every file, even with only a header.
+            Err(ImportError::Empty) => continue,
+            Err(err) => {
+                skip(&mut warnings, &mut damaged, &name, &err);
+                continue;
+            }
+        };
+        if !decoded.encoding.is_utf8() {
+            encoding.get_or_insert(decoded.encoding);
+        }
+        let mut member = Warnings::default();
+        match read_films(&decoded.text, kind, limits.max_rows, &mut member) {
+            Ok(rows) => merger.add(kind, rows)?,
             Err(ImportError::Empty | ImportError::HeaderOnly) => {}
             Err(err) => return Err(in_entry(err, &name)),
         }
+        warnings.absorb(member, &name);
     }
     let movies = merger.finish();
-    if movies.is_empty() {
-        return Err(ImportError::HeaderOnly);
+    if let (true, Some(detail)) = (movies.is_empty(), damaged) {
+        return Err(ImportError::unsupported(detail));
     }
-    Ok(Import {
-        format: SourceFormat::LetterboxdZip,
+    super::finish(
+        SourceFormat::LetterboxdZip,
+        encoding.unwrap_or(TextEncoding::UTF_8),
         movies,
-    })
+        warnings,
+    )
 }
 
-fn read_films(data: &[u8], kind: Kind, max_rows: usize) -> Result<Vec<FilmRow>, ImportError> {
-    let text = text::decode(data)?;
+/// Records a damaged member: a warning, and the first one's reason in case
+/// nothing usable is left.
+fn skip(warnings: &mut Warnings, damaged: &mut Option<String>, name: &str, err: &ImportError) {
+    warnings.push(ImportWarning::member(
+        name,
+        format!("the file is damaged and was skipped: {err}"),
+    ));
+    damaged.get_or_insert_with(|| format!("{name}: {err}"));
+}
+
+fn read_films(
+    text: &str,
+    kind: Kind,
+    max_rows: usize,
+    warnings: &mut Warnings,
+) -> Result<Vec<FilmRow>, ImportError> {
     match kind {
-        Kind::List => list::read(text, max_rows),
-        _ => letterboxd::read_file(text, max_rows),
+        Kind::List => list::read(text, max_rows, warnings),
+        _ => letterboxd::read_file(text, max_rows, warnings),
     }
 }
 

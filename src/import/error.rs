@@ -53,15 +53,19 @@ pub enum ImportError {
     /// The file has a header row but no film rows.
     #[error("the file has a header row but no film rows")]
     HeaderOnly,
-    /// The file is not UTF-8 text; `row` is the line holding the first bad byte.
+    /// The file starts with a UTF-8 BOM but is not UTF-8 (a file without a
+    /// BOM is read in the legacy encoding it looks like); `row` is the line
+    /// holding the first bad byte.
     #[error(
-        "the file is not valid UTF-8 text (first bad byte on line {row}); save it as UTF-8 CSV"
+        "the file starts with a UTF-8 byte-order mark but is not valid UTF-8 text (first bad \
+         byte on line {row}); save it again as UTF-8 CSV"
     )]
     InvalidUtf8 {
         /// 1-based line holding the first invalid byte.
         row: u64,
     },
-    /// Rows at fault: broken CSV structure or films without a title.
+    /// Rows at fault: broken CSV structure, an overlong cell, or a file whose
+    /// every row was skipped (no title), so that no film is left.
     #[error("{}", malformed_summary(errors))]
     Malformed {
         /// The first rows at fault, in file order.

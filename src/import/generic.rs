@@ -1,10 +1,11 @@
 //! Any CSV with a title column, found by header aliases (case, `_`, `-` and
 //! spacing ignored). Unknown columns are ignored.
 
-use super::ImportedMovie;
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
+use super::warnings::Warnings;
+use super::{ImportedMovie, TitleKind};
 
 const TITLE: &[&str] = &[
     "title",
@@ -69,10 +70,19 @@ impl Columns {
         })
     }
 
-    fn movie(&self, record: &Record, header: &Header) -> Result<ImportedMovie, RowError> {
-        Ok(ImportedMovie {
-            title: table::title(record, header, self.title, self.title_fallback)?,
-            year: values::year(record.get(self.year)),
+    fn movie(
+        &self,
+        record: &Record,
+        header: &Header,
+        warnings: &mut Warnings,
+    ) -> Result<Option<ImportedMovie>, RowError> {
+        let title = table::title(record, header, self.title, self.title_fallback, warnings)?;
+        let Some(title) = title else {
+            return Ok(None);
+        };
+        Ok(Some(ImportedMovie {
+            title,
+            year: table::year(record, header, self.year, warnings),
             letterboxd_uri: table::text(record, header, self.letterboxd_uri)?,
             imdb_id: values::imdb_id(record.get(self.imdb_id)),
             tmdb_id: values::tmdb_id(record.get(self.tmdb_id)),
@@ -80,7 +90,9 @@ impl Columns {
             // Read up to 10 for now: the file's scale is decided once all rows are in.
             rating: values::rating(record.get(self.rating), 10.0),
             rewatch: 0,
-        })
+            kind: TitleKind::Film,
+            viewing_dates: Vec::new(),
+        }))
     }
 }
 
@@ -90,9 +102,10 @@ pub fn read(
     header: &Header,
     columns: &Columns,
     max_rows: usize,
+    warnings: &mut Warnings,
 ) -> Result<Vec<ImportedMovie>, ImportError> {
-    let mut movies = table::read_rows(table, header, max_rows, |record| {
-        columns.movie(record, header)
+    let mut movies = table::read_rows(table, header, max_rows, warnings, |record, warnings| {
+        columns.movie(record, header, warnings)
     })?;
     // One rating above 5 means the file rates out of 10, like IMDb: halve them all.
     if movies.iter().any(|m| m.rating.is_some_and(|r| r > 5.0)) {
@@ -111,7 +124,7 @@ mod tests {
         let mut table = Table::new(text);
         let header = table::read_header(&mut table)?;
         let columns = Columns::of(&header).expect("a title column");
-        read(&mut table, &header, &columns, 100)
+        read(&mut table, &header, &columns, 100, &mut Warnings::default())
     }
 
     #[test]
@@ -151,10 +164,13 @@ mod tests {
         assert_eq!(movies[1].title, "Ikiru");
         let movies = parse("original_title,year\nAmélie,2001\n").unwrap();
         assert_eq!(movies[0].title, "Amélie");
-        let Err(ImportError::Malformed { errors }) = parse("title,original_title,year\n,,1999\n")
-        else {
-            panic!()
-        };
-        assert_eq!(errors[0].column.as_deref(), Some("title"));
+        let mut table = Table::new("title,original_title,year\n,,1999\nHeat,,1995\n");
+        let header = table::read_header(&mut table).unwrap();
+        let columns = Columns::of(&header).unwrap();
+        let mut warnings = Warnings::default();
+        let movies = read(&mut table, &header, &columns, 100, &mut warnings).unwrap();
+        assert_eq!(movies.len(), 1);
+        let (kept, _) = warnings.into_parts();
+        assert_eq!(kept[0].column.as_deref(), Some("title"));
     }
 }

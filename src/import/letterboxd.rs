@@ -5,7 +5,8 @@
 use super::error::{ImportError, RowError};
 use super::table::{self, Header, Record, Table};
 use super::values;
-use super::{ImportedMovie, SourceFormat};
+use super::warnings::Warnings;
+use super::{ImportedMovie, SourceFormat, TitleKind};
 
 /// Which Letterboxd file a table comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -121,17 +122,25 @@ impl Columns {
         })
     }
 
-    fn row(&self, record: &Record, header: &Header) -> Result<FilmRow, RowError> {
-        Ok(FilmRow {
+    fn row(
+        &self,
+        record: &Record,
+        header: &Header,
+        warnings: &mut Warnings,
+    ) -> Result<Option<FilmRow>, RowError> {
+        let Some(title) = table::title(record, header, self.name, None, warnings)? else {
+            return Ok(None);
+        };
+        Ok(Some(FilmRow {
             line: record.line,
-            title: table::title(record, header, self.name, None)?,
-            year: values::year(record.get(self.year)),
+            title,
+            year: table::year(record, header, self.year, warnings),
             uri: table::text(record, header, self.uri)?,
             date: values::date(record.get(self.date)),
             watched_date: values::date(record.get(self.watched_date)),
             rating: values::rating(record.get(self.rating), 5.0),
             rewatch: values::flag(record.get(self.rewatch)),
-        })
+        }))
     }
 }
 
@@ -141,6 +150,7 @@ pub fn read_films(
     table: &mut Table<'_>,
     header: &Header,
     max_rows: usize,
+    warnings: &mut Warnings,
 ) -> Result<Vec<FilmRow>, ImportError> {
     let Some(columns) = Columns::of(header) else {
         return Err(ImportError::malformed(RowError::row(
@@ -151,16 +161,20 @@ pub fn read_films(
             ),
         )));
     };
-    table::read_rows(table, header, max_rows, |record| {
-        columns.row(record, header)
+    table::read_rows(table, header, max_rows, warnings, |record, warnings| {
+        columns.row(record, header, warnings)
     })
 }
 
 /// Parses a whole Letterboxd CSV file (not a list) whose kind is known.
-pub fn read_file(text: &str, max_rows: usize) -> Result<Vec<FilmRow>, ImportError> {
+pub fn read_file(
+    text: &str,
+    max_rows: usize,
+    warnings: &mut Warnings,
+) -> Result<Vec<FilmRow>, ImportError> {
     let mut table = Table::new(text);
     let header = table::read_header(&mut table)?;
-    read_films(&mut table, &header, max_rows)
+    read_films(&mut table, &header, max_rows, warnings)
 }
 
 /// The movie a row of a single uploaded file stands for. Which date counts
@@ -181,6 +195,8 @@ pub fn to_movie(row: FilmRow, kind: Kind) -> ImportedMovie {
         watched_date,
         rating: row.rating,
         rewatch: u32::from(row.rewatch && kind.has_entry_uris()),
+        kind: TitleKind::Film,
+        viewing_dates: Vec::new(),
     }
 }
 
@@ -244,7 +260,7 @@ mod tests {
 
     #[test]
     fn diary_rows() {
-        let rows = read_file(DIARY, 100).unwrap();
+        let rows = read_file(DIARY, 100, &mut Warnings::default()).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].watched_date.as_deref(), Some("2024-01-05"));
         assert_eq!(rows[0].rating, Some(4.5));
@@ -268,7 +284,9 @@ mod tests {
     fn watchlist_dates_are_not_viewings() {
         let text =
             "Date,Name,Year,Letterboxd URI\n2023-05-01,Past Lives,2023,https://boxd.it/2Ebc\n";
-        let row = read_file(text, 10).unwrap().remove(0);
+        let row = read_file(text, 10, &mut Warnings::default())
+            .unwrap()
+            .remove(0);
         assert_eq!(
             to_movie(row.clone(), Kind::Watched).watched_date.as_deref(),
             Some("2023-05-01")
@@ -277,14 +295,15 @@ mod tests {
     }
 
     #[test]
-    fn a_nameless_row_is_at_fault_in_the_name_column() {
-        let text = "Date,Name,Year,Letterboxd URI\n2023-05-01,,2023,https://boxd.it/2Ebc\n";
-        let Err(ImportError::Malformed { errors }) = read_file(text, 10) else {
-            panic!()
-        };
-        assert_eq!(
-            (errors[0].row, errors[0].column.as_deref()),
-            (Some(2), Some("Name"))
-        );
+    fn a_nameless_row_is_skipped_with_a_warning_in_the_name_column() {
+        let text = "Date,Name,Year,Letterboxd URI\n2023-05-01,,2023,https://boxd.it/2Ebc\n\
+            2023-05-02,Heat,????,https://boxd.it/2aHa\n";
+        let mut warnings = Warnings::default();
+        let rows = read_file(text, 10, &mut warnings).unwrap();
+        assert_eq!((rows.len(), rows[0].year), (1, None));
+        let (kept, total) = warnings.into_parts();
+        assert_eq!(total, 2);
+        let at: Vec<_> = kept.iter().map(|w| (w.row, w.column.as_deref())).collect();
+        assert_eq!(at, [(Some(2), Some("Name")), (Some(3), Some("Year"))]);
     }
 }

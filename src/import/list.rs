@@ -1,26 +1,56 @@
-//! Letterboxd list exports: a `Letterboxd list export vN` line, the list's
-//! own header block (whose quoted description may span lines), a blank line,
-//! then the film table. The table is found by its header, not by line number.
+//! Letterboxd list exports: a `Letterboxd list export vN` line (from 2023;
+//! earlier exports start with a blank line instead), the list's own header
+//! block (whose quoted description may span lines), a blank line, then the
+//! film table. Both are found by content, and the table by its header, not
+//! by line number.
 
 use super::error::{ImportError, RowError};
 use super::letterboxd::{self, FilmRow};
 use super::table::{Header, Table};
+use super::warnings::Warnings;
 
-/// Whether the text starts with a Letterboxd list export's signature line.
+/// The list's own header block, as every Letterboxd list export writes it.
+const LIST_HEADER: [&str; 5] = ["date", "name", "tags", "url", "description"];
+
+/// Whether the text is a Letterboxd list export: it starts with the
+/// signature line, or (exports before 2023) with the list's own header
+/// block followed by a film table.
 pub fn is_list_export(text: &str) -> bool {
-    let first = text
-        .lines()
-        .find(|line| !line.trim().is_empty())
-        .unwrap_or_default();
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let first = lines.next().unwrap_or_default();
+    if is_signature(first) {
+        return true;
+    }
+    cells(first) == LIST_HEADER
+        && lines.any(|line| {
+            let cells = cells(line);
+            cells.len() >= 2 && cells[0] == "position" && cells[1] == "name"
+        })
+}
+
+/// `Letterboxd list export v7`, in any case.
+fn is_signature(line: &str) -> bool {
     // Spreadsheets that re-save the file pad the line with empty cells.
-    let first = first
+    let line = line
         .trim()
         .trim_end_matches([',', ';'])
         .trim()
         .to_lowercase();
-    first
-        .strip_prefix("letterboxd list export v")
+    line.strip_prefix("letterboxd list export v")
         .is_some_and(|version| !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A header line's cells, trimmed and lowercased, without trailing empty
+/// cells; only for recognising the fixed headers Letterboxd writes.
+fn cells(line: &str) -> Vec<String> {
+    let mut cells: Vec<String> = line
+        .split(',')
+        .map(|cell| cell.trim().trim_matches('"').to_lowercase())
+        .collect();
+    while cells.last().is_some_and(String::is_empty) {
+        cells.pop();
+    }
+    cells
 }
 
 /// Whether a header is a list's film table: Position and Name columns.
@@ -30,14 +60,18 @@ pub fn is_film_table(header: &Header) -> bool {
 }
 
 /// The film rows of a list export.
-pub fn read(text: &str, max_rows: usize) -> Result<Vec<FilmRow>, ImportError> {
+pub fn read(
+    text: &str,
+    max_rows: usize,
+    warnings: &mut Warnings,
+) -> Result<Vec<FilmRow>, ImportError> {
     let mut table = Table::with_delimiter(text, b',');
     loop {
         match table.next_record() {
             Ok(Some(record)) => {
                 let header = Header::new(&record);
                 if is_film_table(&header) {
-                    return letterboxd::read_films(&mut table, &header, max_rows);
+                    return letterboxd::read_films(&mut table, &header, max_rows, warnings);
                 }
             }
             Ok(None) => break,
@@ -68,6 +102,32 @@ mod tests {
         1,七人の侍,1954,https://boxd.it/1ZSY,\r\n\
         2,Ikiru,1952,https://boxd.it/1zRA,\"The best, really\"\r\n\
         3,Ran,1985,https://boxd.it/28L6,\r\n";
+
+    /// A list exported before 2023: a blank line where the signature goes.
+    const OLD_LIST: &str = "\r\nDate,Name,Tags,URL,Description\r\n\
+        2019-03-21,Favourite Heists,\"top-10, heists\",https://boxd.it/2K7Y4,\r\n\
+        \r\n\
+        Position,Name,Year,URL,Description\r\n\
+        1,Heat,1995,https://boxd.it/2bg8,\r\n\
+        2,Rififi,1955,https://boxd.it/1Zq8,\r\n";
+
+    fn read(text: &str, max_rows: usize) -> Result<Vec<FilmRow>, ImportError> {
+        super::read(text, max_rows, &mut Warnings::default())
+    }
+
+    #[test]
+    fn the_old_format_is_found_by_its_header_block_and_film_table() {
+        assert!(is_list_export(OLD_LIST));
+        let rows = read(OLD_LIST, 10).unwrap();
+        let films: Vec<_> = rows.iter().map(|r| (r.title.as_str(), r.year)).collect();
+        assert_eq!(films, [("Heat", Some(1995)), ("Rififi", Some(1955))]);
+        assert_eq!(rows[0].line, 6);
+        assert!(
+            !is_list_export("Date,Name,Tags,URL,Description\n2024-01-01,Heat,,u,\n"),
+            "a CSV with the list's header but no film table is not a list"
+        );
+        assert!(!is_list_export("Date,Name,Year,Letterboxd URI\n"));
+    }
 
     #[test]
     fn signature_line() {

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::ImportedMovie;
 use super::error::ImportError;
 use super::letterboxd::{FilmRow, Kind};
+use super::{ImportedMovie, TitleKind};
 
 /// Lowercased, trimmed, whitespace-collapsed NFC title: the same film named
 /// by two files (or composed differently by two tools) gets the same key.
@@ -115,6 +115,8 @@ impl Film {
                 .or(self.diary_rating.map(|(_, r)| r))
                 .or(self.review_rating.map(|(_, r)| r)),
             rewatch: self.rewatches,
+            kind: TitleKind::Film,
+            viewing_dates: Vec::new(),
         }
     }
 }

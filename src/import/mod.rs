@@ -2,9 +2,11 @@
 //! export ZIPs, IMDb exports, and generic CSVs of titles and years.
 //!
 //! The format is detected from the content, never trusted from the file
-//! name: ZIP magic, then the list export's signature line, then the header
-//! row. The file name only tells apart the Letterboxd files whose headers are
-//! identical (watched, watchlist, likes).
+//! name: ZIP magic, then the encoding (`text`), then a list export's
+//! signature line or header block, then the header row. The file name only
+//! tells apart the Letterboxd files whose headers are identical (watched,
+//! watchlist, likes). What a person cannot fix in their export is skipped
+//! or dropped with a warning (`warnings`) rather than refusing the file.
 
 mod archive;
 mod error;
@@ -13,17 +15,23 @@ mod imdb;
 mod letterboxd;
 mod list;
 mod merge;
+mod netflix;
 mod table;
 mod text;
 mod values;
+mod warnings;
 
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::SkipReason;
+
 pub use archive::MAX_ENTRIES;
 pub use error::{ImportError, MAX_ROW_ERRORS, RowError};
+pub use text::TextEncoding;
+pub use warnings::{ImportWarning, MAX_WARNINGS, Warnings};
 
 use letterboxd::Kind;
 use table::Table;
@@ -75,6 +83,8 @@ pub enum SourceFormat {
     LetterboxdZip,
     /// An IMDb ratings or watchlist export.
     Imdb,
+    /// A Netflix viewing history (`Title,Date`).
+    Netflix,
     /// Any CSV with a title column.
     Generic,
 }
@@ -92,6 +102,7 @@ impl SourceFormat {
             Self::LetterboxdList => "letterboxd_list",
             Self::LetterboxdZip => "letterboxd_zip",
             Self::Imdb => "imdb",
+            Self::Netflix => "netflix",
             Self::Generic => "generic",
         }
     }
@@ -101,6 +112,20 @@ impl std::fmt::Display for SourceFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// What an export row is, as its file says: a film (the default), a TV
+/// show, or something that is neither and is skipped without a lookup.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleKind {
+    /// Looked up as a film (a feature, a short, a TV movie, a video).
+    #[default]
+    Film,
+    /// Looked up as a TV show (a series or miniseries).
+    Show,
+    /// Not looked up at all: final as `skipped` from the upload on.
+    Skipped(SkipReason),
 }
 
 /// One film of an import, with what the source file says about it.
@@ -120,8 +145,13 @@ pub struct ImportedMovie {
     pub watched_date: Option<String>,
     /// Rating on Letterboxd's 0.5–5 scale (IMDb's 1–10 is halved).
     pub rating: Option<f64>,
-    /// Number of rewatches (diary entries marked Rewatch).
+    /// Number of rewatches (diary entries marked Rewatch; a Netflix title's lines but one).
     pub rewatch: u32,
+    /// Film, show, or skipped, as the file says.
+    pub kind: TitleKind,
+    /// The ISO date of each line that names this title, in file order, when
+    /// the format keeps one line per viewing (Netflix); empty otherwise.
+    pub viewing_dates: Vec<String>,
 }
 
 /// The result of parsing an upload.
@@ -129,8 +159,14 @@ pub struct ImportedMovie {
 pub struct Import {
     /// The detected source format.
     pub format: SourceFormat,
+    /// The character encoding the file was read in.
+    pub encoding: TextEncoding,
     /// The films, in file order (first appearance for a merged ZIP).
     pub movies: Vec<ImportedMovie>,
+    /// What was skipped or dropped, the first [`MAX_WARNINGS`].
+    pub warnings: Vec<ImportWarning>,
+    /// How many warnings there were in all.
+    pub warnings_total: u64,
 }
 
 /// Parses an uploaded file: detects its format from the content, and returns
@@ -139,49 +175,88 @@ pub fn parse(bytes: &[u8], filename: Option<&str>, limits: &Limits) -> Result<Im
     if archive::is_zip(bytes) {
         return archive::parse(bytes, limits);
     }
-    let text = text::decode(bytes)?;
+    let decoded = text::decode(bytes)?;
+    let mut warnings = Warnings::default();
+    let (format, movies) = parse_text(&decoded.text, filename, limits, &mut warnings)?;
+    finish(format, decoded.encoding, movies, warnings)
+}
+
+/// The films of one decoded CSV file and its format.
+fn parse_text(
+    text: &str,
+    filename: Option<&str>,
+    limits: &Limits,
+    warnings: &mut Warnings,
+) -> Result<(SourceFormat, Vec<ImportedMovie>), ImportError> {
     if list::is_list_export(text) {
-        let movies = list::read(text, limits.max_rows)?;
-        return Ok(letterboxd_import(Kind::List, movies));
+        let movies = list::read(text, limits.max_rows, warnings)?;
+        return Ok(letterboxd_movies(Kind::List, movies));
     }
     let mut table = Table::new(text);
     let header = table::read_header(&mut table)?;
     if let Some(kind) = letterboxd::kind_of(&header) {
         let kind = letterboxd::refine_by_filename(kind, filename);
-        let rows = letterboxd::read_films(&mut table, &header, limits.max_rows)?;
-        return Ok(letterboxd_import(kind, rows));
+        let rows = letterboxd::read_films(&mut table, &header, limits.max_rows, warnings)?;
+        return Ok(letterboxd_movies(kind, rows));
     }
     if list::is_film_table(&header) && header.has("url") {
         // A list's film table whose preamble was cut off.
-        let rows = letterboxd::read_films(&mut table, &header, limits.max_rows)?;
-        return Ok(letterboxd_import(Kind::List, rows));
+        let rows = letterboxd::read_films(&mut table, &header, limits.max_rows, warnings)?;
+        return Ok(letterboxd_movies(Kind::List, rows));
+    }
+    if netflix::is_netflix(&header) {
+        let movies = netflix::read(&mut table, &header, limits.max_rows, warnings)?;
+        return Ok((SourceFormat::Netflix, movies));
     }
     if imdb::is_imdb(&header) {
-        let movies = imdb::read(&mut table, &header, limits.max_rows)?;
-        return Ok(Import {
-            format: SourceFormat::Imdb,
-            movies,
-        });
+        let movies = imdb::read(&mut table, &header, limits.max_rows, warnings)?;
+        return Ok((SourceFormat::Imdb, movies));
     }
     if let Some(columns) = generic::Columns::of(&header) {
-        let movies = generic::read(&mut table, &header, &columns, limits.max_rows)?;
-        return Ok(Import {
-            format: SourceFormat::Generic,
-            movies,
-        });
+        let movies = generic::read(&mut table, &header, &columns, limits.max_rows, warnings)?;
+        return Ok((SourceFormat::Generic, movies));
     }
     Err(ImportError::UnrecognisedColumns {
         found: header.names(),
     })
 }
 
-fn letterboxd_import(kind: Kind, rows: Vec<letterboxd::FilmRow>) -> Import {
+/// The import, or its refusal when no film is usable: `HeaderOnly` for a
+/// file without rows, `Malformed` naming the skipped rows otherwise.
+fn finish(
+    format: SourceFormat,
+    encoding: TextEncoding,
+    movies: Vec<ImportedMovie>,
+    warnings: Warnings,
+) -> Result<Import, ImportError> {
+    let (warnings, warnings_total) = warnings.into_parts();
+    if movies.is_empty() {
+        if warnings.is_empty() {
+            return Err(ImportError::HeaderOnly);
+        }
+        let errors = warnings
+            .into_iter()
+            .take(MAX_ROW_ERRORS)
+            .map(ImportWarning::into_row_error)
+            .collect();
+        return Err(ImportError::Malformed { errors });
+    }
+    Ok(Import {
+        format,
+        encoding,
+        movies,
+        warnings,
+        warnings_total,
+    })
+}
+
+fn letterboxd_movies(
+    kind: Kind,
+    rows: Vec<letterboxd::FilmRow>,
+) -> (SourceFormat, Vec<ImportedMovie>) {
     let movies = rows
         .into_iter()
         .map(|row| letterboxd::to_movie(row, kind))
         .collect();
-    Import {
-        format: kind.format(),
-        movies,
-    }
+    (kind.format(), movies)
 }

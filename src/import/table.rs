@@ -3,6 +3,8 @@
 
 use super::error::{ImportError, MAX_ROW_ERRORS, RowError};
 use super::text::LineCounter;
+use super::values;
+use super::warnings::{ImportWarning, Warnings};
 
 /// One CSV record and the 1-based line of the file where it starts.
 #[derive(Debug)]
@@ -256,12 +258,16 @@ pub fn read_header(table: &mut Table<'_>) -> Result<Header, ImportError> {
 }
 
 /// Maps every data row after the header, stopping as soon as the row limit
-/// is passed or [`MAX_ROW_ERRORS`] rows are at fault.
+/// is passed or [`MAX_ROW_ERRORS`] rows are at fault. `map` gives `None` for
+/// a row it skipped (having said why in `warnings`). `HeaderOnly` when the
+/// file has no data row at all; a file whose every row was skipped gives an
+/// empty list, for the caller to refuse once it knows nothing else is usable.
 pub fn read_rows<T>(
     table: &mut Table<'_>,
     header: &Header,
     max_rows: usize,
-    mut map: impl FnMut(&Record) -> Result<T, RowError>,
+    warnings: &mut Warnings,
+    mut map: impl FnMut(&Record, &mut Warnings) -> Result<Option<T>, RowError>,
 ) -> Result<Vec<T>, ImportError> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -279,42 +285,71 @@ pub fn read_rows<T>(
         if count > max_rows {
             return Err(ImportError::TooManyRows { limit: max_rows });
         }
-        match header.check_width(&record).and_then(|()| map(&record)) {
-            Ok(row) => rows.push(row),
+        match header
+            .check_width(&record)
+            .and_then(|()| map(&record, warnings))
+        {
+            Ok(Some(row)) => rows.push(row),
+            Ok(None) => {}
             Err(err) => errors.push(err),
         }
     }
     if !errors.is_empty() {
         return Err(ImportError::Malformed { errors });
     }
-    if rows.is_empty() {
+    if count == 0 {
         return Err(ImportError::HeaderOnly);
     }
     Ok(rows)
 }
 
 /// The row's title from `column`, else from `fallback` (an original-title
-/// column); when both are empty, the row error names `column`.
+/// column); when both are empty the row is skipped (`None`) with a warning
+/// naming `column`: a person cannot fix a title their export left out.
 pub fn title(
     record: &Record,
     header: &Header,
     column: usize,
     fallback: Option<usize>,
-) -> Result<String, RowError> {
+    warnings: &mut Warnings,
+) -> Result<Option<String>, RowError> {
     let found = [Some(column), fallback]
         .into_iter()
         .map(|c| record.get(c))
         .find(|t| !t.is_empty());
     let name = header.name(column);
-    let title = found.ok_or_else(|| {
-        RowError::cell(
+    let Some(title) = found else {
+        warnings.push(ImportWarning::cell(
             record.line,
             name,
-            format!("the {name} column is empty: every film needs a title"),
-        )
-    })?;
+            format!("the {name} column is empty: the row is skipped, as every film needs a title"),
+        ));
+        return Ok(None);
+    };
     check_length(record, name, title, MAX_TITLE_CHARS)?;
-    Ok(title.to_owned())
+    Ok(Some(title.to_owned()))
+}
+
+/// The row's year from `column`: `None` when blank, and when the cell holds
+/// no possible year (`????`, a year after next year), with a warning.
+pub fn year(
+    record: &Record,
+    header: &Header,
+    column: Option<usize>,
+    warnings: &mut Warnings,
+) -> Option<i32> {
+    match values::checked_year(record.get(column)) {
+        Ok(year) => year,
+        Err(reason) => {
+            let name = column.map_or("", |c| header.name(c));
+            warnings.push(ImportWarning::cell(
+                record.line,
+                name,
+                format!("{reason}: the year is dropped and the film kept"),
+            ));
+            None
+        }
+    }
 }
 
 /// The longest title accepted (the longest real ones run to a few hundred).
@@ -329,7 +364,7 @@ pub fn text(
     header: &Header,
     column: Option<usize>,
 ) -> Result<Option<String>, RowError> {
-    let Some(text) = crate::import::values::text(record.get(column)) else {
+    let Some(text) = values::text(record.get(column)) else {
         return Ok(None);
     };
     if let Some(column) = column {

@@ -3,21 +3,42 @@
 
 /// Earliest year taken as a film's year (the first films date from the 1880s).
 const MIN_YEAR: i32 = 1870;
-/// Latest year taken as a film's year (watchlists hold announced films).
-const MAX_YEAR: i32 = 2100;
+
+/// Latest year taken as a film's year: next year's films are announced and
+/// sit on watchlists, a later one is no film's.
+fn max_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year() + 1
+}
 
 /// A release year: `1999`, `1999.0` (spreadsheets) or a date such as `1999-05-01`.
 pub fn year(cell: &str) -> Option<i32> {
+    checked_year(cell).ok().flatten()
+}
+
+/// A release year as [`year`] reads it, `Ok(None)` for a blank cell, and
+/// the reason for a cell that holds no possible year (`????`, `2031`).
+pub fn checked_year(cell: &str) -> Result<Option<i32>, String> {
     let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
     let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
     let rest = &cell[digits..];
     let year_like = digits == 4 && (rest.is_empty() || rest.starts_with(['-', '/', '.', ' ', 'T']));
-    let year: i32 = if year_like {
-        cell[..4].parse().ok()?
-    } else {
-        return None;
-    };
-    (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(year)
+    let year = year_like.then(|| cell[..4].parse::<i32>().ok()).flatten();
+    match year {
+        None => {
+            let shown: String = cell.chars().take(40).collect();
+            Err(format!("`{shown}` is not a year"))
+        }
+        Some(year) if year < MIN_YEAR => Err(format!("{year} is before the first films")),
+        Some(year) if year > max_year() => Err(format!(
+            "{year} is after {}, the latest year a film can have",
+            max_year()
+        )),
+        Some(year) => Ok(Some(year)),
+    }
 }
 
 /// A calendar date as ISO `YYYY-MM-DD`, from `YYYY-MM-DD`, `YYYY/MM/DD` or
@@ -115,10 +136,22 @@ mod tests {
         assert_eq!(year("1999-05-01"), Some(1999));
         assert_eq!(year("2001-12-19T00:00:00Z"), Some(2001));
         for bad in [
-            "", "unknown", "99", "19999", "0000", "3000", "1999a", "-1999",
+            "", "unknown", "99", "19999", "0000", "3000", "1999a", "-1999", "????",
         ] {
             assert_eq!(year(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn impossible_years_say_why_and_blank_ones_do_not() {
+        assert_eq!(checked_year(" "), Ok(None));
+        assert_eq!(checked_year("2001"), Ok(Some(2001)));
+        let next = max_year();
+        assert_eq!(checked_year(&next.to_string()), Ok(Some(next)));
+        let after = checked_year(&(next + 1).to_string()).unwrap_err();
+        assert!(after.contains(&format!("after {next}")), "{after}");
+        assert_eq!(checked_year("????").unwrap_err(), "`????` is not a year");
+        assert!(checked_year("1066").unwrap_err().contains("before"));
     }
 
     #[test]

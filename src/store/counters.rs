@@ -35,6 +35,7 @@ fn per_status(session: &mut session::Model, status: MovieStatus) -> Option<&mut 
         MovieStatus::Enriched => Some(&mut session.enriched_count),
         MovieStatus::Unmatched => Some(&mut session.unmatched_count),
         MovieStatus::Failed => Some(&mut session.failed_count),
+        MovieStatus::Skipped => Some(&mut session.skipped_count),
     }
 }
 
@@ -61,6 +62,7 @@ pub async fn save_session(
     active.enriched_count = Set(session.enriched_count);
     active.unmatched_count = Set(session.unmatched_count);
     active.failed_count = Set(session.failed_count);
+    active.skipped_count = Set(session.skipped_count);
     active.last_seq = Set(session.last_seq);
     active.completed_at = Set(session.completed_at);
     active.updated_at = Set(Utc::now());
@@ -95,6 +97,7 @@ pub async fn reconcile(db: &Db, session_id: &str) -> Result<(), StoreError> {
     session.enriched_count = 0;
     session.unmatched_count = 0;
     session.failed_count = 0;
+    session.skipped_count = 0;
     for (status, n) in counts {
         if let Some(count) = per_status(&mut session, status) {
             *count = n as i32;

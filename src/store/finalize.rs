@@ -45,6 +45,9 @@ impl FinalState {
             status: Set(self.status),
             match_confidence: Set(self.match_confidence),
             error: Set(self.error.clone()),
+            // The engine's states are never `skipped`: a skipped row a person
+            // pointed at TMDB loses its reason once looked up.
+            skip_reason: Set(None),
             ..Default::default()
         };
         row.set_enrichment(self.enrichment.as_ref());

@@ -69,6 +69,7 @@ pub async fn rematch(
     active.tmdb_id = Set(Some(tmdb_id));
     active.lookup_key = Set(LookupKey::manual(tmdb_id, media_type));
     active.error = Set(None);
+    active.skip_reason = Set(None);
     active.lease_owner = Set(None);
     active.lease_expires_at = Set(None);
     active.updated_at = Set(Utc::now());

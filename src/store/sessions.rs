@@ -6,8 +6,8 @@ use sea_orm::{
 };
 
 use super::entities::{event, movie, session};
-use super::{Db, StoreError};
-use crate::domain::{LookupKey, MovieStatus, SessionStatus};
+use super::{Db, StoreError, events};
+use crate::domain::{LookupKey, MovieStatus, SessionStatus, SkipReason};
 
 /// A movie row to insert, as parsed from an upload.
 #[derive(Clone, Debug)]
@@ -32,36 +32,96 @@ pub struct NewMovie {
     pub rewatch: i32,
     /// Identity of the film for lookups.
     pub lookup_key: LookupKey,
+    /// Why the row is skipped (final as `skipped`, never looked up); none
+    /// for a row to look up (`pending`).
+    pub skip_reason: Option<SkipReason>,
 }
 
 /// SQLite allows 32 766 bound variables per statement; 500 rows × ~12 columns stays well below.
 const INSERT_CHUNK: usize = 500;
 
-/// Creates a session and all its movies (status `pending`) in one transaction.
+/// What a session records about how its upload was read.
+#[derive(Clone, Debug)]
+pub struct NewSession<'a> {
+    /// The detected source format (`SourceFormat::as_str`).
+    pub source_format: &'a str,
+    /// The encoding label the file was read in.
+    pub encoding: &'a str,
+    /// The first warnings, as a JSON array.
+    pub warnings_json: String,
+    /// How many warnings there were in all.
+    pub warnings_total: i64,
+}
+
+impl<'a> NewSession<'a> {
+    /// A UTF-8 upload of `source_format` without warnings.
+    pub fn of_format(source_format: &'a str) -> Self {
+        Self {
+            source_format,
+            encoding: "utf-8",
+            warnings_json: "[]".to_owned(),
+            warnings_total: 0,
+        }
+    }
+}
+
+/// Creates a session of a UTF-8 upload without warnings and all its movies;
+/// see [`create_with`].
 pub async fn create(
     db: &Db,
     source_format: &str,
     movies: Vec<NewMovie>,
+    completed_event: impl FnOnce(&session::Model) -> String,
+) -> Result<session::Model, StoreError> {
+    create_with(
+        db,
+        NewSession::of_format(source_format),
+        movies,
+        completed_event,
+    )
+    .await
+}
+
+/// Creates a session and all its movies in one transaction: `pending`, or
+/// `skipped` and counted as final. A session that is complete from the
+/// start (every row skipped) gets its `completed` event, whose JSON
+/// `completed_event` renders from the session as created, as seq 1.
+pub async fn create_with(
+    db: &Db,
+    upload: NewSession<'_>,
+    movies: Vec<NewMovie>,
+    completed_event: impl FnOnce(&session::Model) -> String,
 ) -> Result<session::Model, StoreError> {
     let now = Utc::now();
-    let model = session::Model {
+    let skipped = movies.iter().filter(|m| m.skip_reason.is_some()).count() as i32;
+    let complete = skipped == movies.len() as i32;
+    let mut model = session::Model {
         id: uuid::Uuid::new_v4().to_string(),
-        status: if movies.is_empty() {
+        status: if complete {
             SessionStatus::Completed
         } else {
             SessionStatus::Enriching
         },
-        source_format: source_format.to_owned(),
+        source_format: upload.source_format.to_owned(),
         total_movies: movies.len() as i32,
-        processed_count: 0,
+        processed_count: skipped,
         enriched_count: 0,
         unmatched_count: 0,
         failed_count: 0,
+        skipped_count: skipped,
         last_seq: 0,
         created_at: now,
         updated_at: now,
-        completed_at: movies.is_empty().then_some(now),
+        completed_at: complete.then_some(now),
+        encoding: upload.encoding.to_owned(),
+        warnings: upload.warnings_json,
+        warnings_total: upload.warnings_total,
     };
+    // A session without rows has no stream to end (no upload creates one).
+    let completed = (complete && !movies.is_empty()).then(|| {
+        model.last_seq = 1;
+        completed_event(&model)
+    });
     let txn = db.begin_write().await?;
     session::Entity::insert(session::ActiveModel::from(model.clone()))
         .exec_without_returning(&*txn)
@@ -71,6 +131,9 @@ pub async fn create(
         movie::Entity::insert_many(rows)
             .exec_without_returning(&*txn)
             .await?;
+    }
+    if let Some(json) = &completed {
+        events::append_events(&txn, &[(model.id.as_str(), 1, "completed", json.as_str())]).await?;
     }
     txn.commit().await?;
     Ok(model)
@@ -87,7 +150,12 @@ fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> 
         rating: Set(m.rating),
         rewatch: Set(m.rewatch),
         lookup_key: Set(m.lookup_key.clone()),
-        status: Set(MovieStatus::Pending),
+        status: Set(if m.skip_reason.is_some() {
+            MovieStatus::Skipped
+        } else {
+            MovieStatus::Pending
+        }),
+        skip_reason: Set(m.skip_reason),
         tmdb_id: Set(m.tmdb_id),
         imdb_id: Set(m.imdb_id.clone()),
         attempts: Set(0),

@@ -54,7 +54,7 @@ struct Totals {
 /// The aggregates of one session, as the database computed them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LibraryStats {
-    /// Rows in the session.
+    /// Rows in the session, skipped rows (not films) aside.
     pub total_movies: i64,
     /// Enriched rows, which the TMDB-derived figures cover.
     pub enriched_movies: i64,
@@ -199,16 +199,23 @@ impl Queries<'_> {
         MovieStatus::Enriched.into()
     }
 
+    /// Skipped rows are not films: no figure counts them.
+    fn skipped(&self) -> Value {
+        MovieStatus::Skipped.into()
+    }
+
     async fn totals(&self) -> Result<Totals, StoreError> {
-        let (p1, p2) = (self.dialect.param(1), self.dialect.param(2));
+        let d = self.dialect;
+        let (p1, p2, p3) = (d.param(1), d.param(2), d.param(3));
         let sql = format!(
             "SELECT COUNT(*) AS total, \
              COALESCE(SUM(CASE WHEN m.status = {p2} THEN 1 ELSE 0 END), 0) AS enriched, \
              COALESCE(SUM(CASE WHEN m.status = {p2} AND m.runtime > 0 THEN 1 ELSE 0 END), 0) AS with_runtime, \
              SUM(CASE WHEN m.status = {p2} AND m.runtime > 0 THEN m.runtime END) AS runtime_sum \
-             FROM movies m WHERE m.session_id = {p1}"
+             FROM movies m WHERE m.session_id = {p1} AND m.status <> {p3}"
         );
-        let stmt = self.statement(sql, vec![self.session(), self.enriched()]);
+        let values = vec![self.session(), self.enriched(), self.skipped()];
+        let stmt = self.statement(sql, values);
         let totals = Totals::find_by_statement(stmt)
             .one(self.txn)
             .await?
@@ -258,7 +265,8 @@ impl Queries<'_> {
             values.push(self.enriched());
             format!("AND m.status = {p2}")
         } else {
-            String::new()
+            values.push(self.skipped());
+            format!("AND m.status <> {p2}")
         };
         let sql = format!(
             "SELECT k.bucket AS bucket, COUNT(*) AS count FROM \
@@ -286,17 +294,16 @@ impl Queries<'_> {
     }
 
     async fn ratings(&self) -> Result<Vec<RatingCount>, StoreError> {
-        let p1 = self.dialect.param(1);
+        let (p1, p2) = (self.dialect.param(1), self.dialect.param(2));
         let sql = format!(
             "SELECT k.rating AS rating, COUNT(*) AS count FROM \
              (SELECT ROUND(m.rating * 2) / 2 AS rating FROM movies m \
-              WHERE m.session_id = {p1} AND m.rating IS NOT NULL) k \
+              WHERE m.session_id = {p1} AND m.status <> {p2} AND m.rating IS NOT NULL) k \
              GROUP BY k.rating ORDER BY k.rating"
         );
-        Ok(
-            RatingCount::find_by_statement(self.statement(sql, vec![self.session()]))
-                .all(self.txn)
-                .await?,
-        )
+        let values = vec![self.session(), self.skipped()];
+        Ok(RatingCount::find_by_statement(self.statement(sql, values))
+            .all(self.txn)
+            .await?)
     }
 }

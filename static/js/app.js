@@ -196,7 +196,32 @@ function updateSession(session) {
   if (!session || session.id !== page.sessionId) return;
   state.session = session;
   $('session-format').textContent = FORMAT_NAMES[session.source_format] || session.source_format;
+  // Only an encoding other than UTF-8 is news to the person who uploaded.
+  const encoding = session.encoding;
+  $('session-encoding').textContent = encoding && encoding !== 'utf-8' ? ` (read as ${encoding})` : '';
+  renderWarnings(session);
   updateProgress(session);
+}
+
+/** What the import skipped or dropped: the first warnings, and how many more. */
+function renderWarnings(session) {
+  const warnings = session.warnings || [];
+  const total = session.warnings_total ?? warnings.length;
+  const box = $('session-warnings');
+  box.hidden = total === 0;
+  if (!total) return;
+  $('warnings-summary').textContent =
+    `${number(total)} warning${total === 1 ? '' : 's'}: rows or files skipped or dropped while reading the upload`;
+  const where = (w) =>
+    [w.file, w.row != null ? `line ${w.row}` : null, w.column ? `column ${w.column}` : null]
+      .filter(Boolean)
+      .join(', ');
+  $('warnings-list').replaceChildren(
+    ...warnings.map((w) => h('li', {}, where(w) ? h('span', { class: 'warnings-where' }, `${where(w)}: `) : null, w.message)),
+  );
+  const more = total - warnings.length;
+  $('warnings-more').hidden = more <= 0;
+  $('warnings-more').textContent = more > 0 ? `… and ${number(more)} more` : '';
 }
 
 // ---- Progress ------------------------------------------------------------------------
@@ -229,6 +254,7 @@ function renderProgress(session) {
   $('count-enriched').textContent = number(session?.enriched_count);
   $('count-unmatched').textContent = number(session?.unmatched_count);
   $('count-failed').textContent = number(session?.failed_count);
+  $('count-skipped').textContent = number(session?.skipped_count);
 
   const pill = $('session-status');
   pill.dataset.status = completed ? 'completed' : 'enriching';
@@ -268,7 +294,7 @@ function announce(session, percent, completed) {
   if (!session) return;
   const now = performance.now();
   const text = completed
-    ? `All ${session.total_movies} films processed: ${session.enriched_count} enriched, ${session.unmatched_count} unmatched, ${session.failed_count} failed.`
+    ? `All ${session.total_movies} films processed: ${session.enriched_count} enriched, ${session.unmatched_count} unmatched, ${session.failed_count} failed${session.skipped_count ? `, ${session.skipped_count} skipped` : ''}.`
     : `${percent} percent: ${session.processed_count} of ${session.total_movies} films processed.`;
   const announcer = $('progress-announcer');
   if (announcer.textContent === text) return;

@@ -8,7 +8,15 @@
 import { h, initials, runtime } from './format.js';
 
 const PAGE_SIZE = 50;
-const STATUSES = ['enriched', 'unmatched', 'failed', 'pending'];
+const STATUSES = ['enriched', 'unmatched', 'failed', 'skipped', 'pending'];
+
+/** What a skipped row is, for people (the API's `skip_reason`). */
+const SKIP_REASONS = {
+  tv_episode: 'a TV episode',
+  video_game: 'a video game',
+  podcast: 'a podcast',
+  music_video: 'a music video',
+};
 
 const fold = (text) =>
   String(text ?? '')
@@ -142,7 +150,7 @@ export class Library {
   }
 
   counts() {
-    const counts = { all: this.movies.size, enriched: 0, unmatched: 0, failed: 0, pending: 0 };
+    const counts = { all: this.movies.size, enriched: 0, unmatched: 0, failed: 0, skipped: 0, pending: 0 };
     for (const m of this.movies.values()) counts[m.status] = (counts[m.status] || 0) + 1;
     return counts;
   }
@@ -409,6 +417,9 @@ function row(movie) {
       h('span', { class: 'title-main' }, title),
       sub.length ? h('span', { class: 'title-sub' }, sub.join(' · ')) : null,
       movie.status === 'failed' && movie.error ? h('span', { class: 'error-text' }, movie.error) : null,
+      movie.status === 'skipped'
+        ? h('span', { class: 'title-sub' }, `Not looked up: ${SKIP_REASONS[movie.skip_reason] || 'not a film'}`)
+        : null,
     ),
     h('td', { class: 'col-year' }, year ?? ''),
     h('td', { class: 'col-directors' }, (movie.directors || []).join(', ')),

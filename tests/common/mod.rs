@@ -243,6 +243,7 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
     let movies = app.movies(id).await;
     let count = |status: &str| movies.iter().filter(|m| m["status"] == status).count() as i64;
     let (enriched, unmatched, failed) = (count("enriched"), count("unmatched"), count("failed"));
+    let skipped = count("skipped");
     assert_eq!(count("pending"), 0, "no film left pending");
     assert_eq!(
         session["total_movies"].as_i64().unwrap(),
@@ -264,8 +265,13 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
         "{session}"
     );
     assert_eq!(
+        session["skipped_count"].as_i64().unwrap(),
+        skipped,
+        "{session}"
+    );
+    assert_eq!(
         session["processed_count"].as_i64().unwrap(),
-        enriched + unmatched + failed,
+        enriched + unmatched + failed + skipped,
         "{session}"
     );
 }

@@ -67,11 +67,17 @@ fn header_matching_is_normalised() {
 }
 
 fn read_all(text: &str, max_rows: usize) -> Result<Vec<String>, ImportError> {
+    read_warned(text, max_rows).map(|(rows, _)| rows)
+}
+
+fn read_warned(text: &str, max_rows: usize) -> Result<(Vec<String>, Warnings), ImportError> {
     let mut table = Table::new(text);
     let header = read_header(&mut table)?;
-    read_rows(&mut table, &header, max_rows, |r| {
-        title(r, &header, 0, None)
-    })
+    let mut warnings = Warnings::default();
+    let rows = read_rows(&mut table, &header, max_rows, &mut warnings, |r, w| {
+        title(r, &header, 0, None, w)
+    })?;
+    Ok((rows, warnings))
 }
 
 #[test]
@@ -87,17 +93,28 @@ fn rows_over_the_limit_stop_the_read() {
 fn row_errors_stop_at_ten() {
     let mut text = String::from("Title,Year\n");
     for _ in 0..30 {
-        text.push_str(",1999\n");
+        text.push_str("Crouching Tiger, Hidden Dragon,2000\n");
     }
     let Err(ImportError::Malformed { errors }) = read_all(&text, 100) else {
         panic!()
     };
     assert_eq!(errors.len(), MAX_ROW_ERRORS);
-    assert_eq!(
-        errors[0],
-        RowError::cell(2, "Title", errors[0].message.clone())
-    );
+    assert_eq!(errors[0].row, Some(2));
     assert_eq!(errors[9].row, Some(11));
+}
+
+#[test]
+fn title_less_rows_are_skipped_with_a_warning_each() {
+    let (rows, warnings) =
+        read_warned("Title,Year\nAlien,1979\n,1999\n\"  \",2001\nHeat,1995\n", 9).unwrap();
+    assert_eq!(rows, ["Alien", "Heat"]);
+    let (kept, total) = warnings.into_parts();
+    assert_eq!(total, 2);
+    let at: Vec<_> = kept.iter().map(|w| (w.row, w.column.as_deref())).collect();
+    assert_eq!(at, [(Some(3), Some("Title")), (Some(4), Some("Title"))]);
+    let (rows, warnings) = read_warned("Title,Year\n,1999\n", 9).unwrap();
+    assert!(rows.is_empty(), "the caller refuses a file with no film");
+    assert_eq!(warnings.total(), 1);
 }
 
 #[test]

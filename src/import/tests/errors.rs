@@ -37,26 +37,45 @@ fn header_only() {
 }
 
 #[test]
-fn invalid_utf8_names_the_line() {
-    let err = reject(b"Title,Year\r\nHeat,1995\r\n\"Am\xE9lie\",2001\r\n");
+fn invalid_utf8_names_the_line_only_under_a_utf8_bom() {
+    let err = reject(b"\xEF\xBB\xBFTitle,Year\r\nHeat,1995\r\n\"Am\xE9lie\",2001\r\n");
     assert!(
         matches!(err, ImportError::InvalidUtf8 { row: 3 }),
         "{err:?}"
     );
     assert_eq!(err.errors()[0].row, Some(3));
+    // Without a BOM the same bytes are Windows-1252 text.
+    let import = parse_default(b"Title,Year\r\nHeat,1995\r\n\"Am\xE9lie\",2001\r\n", None).unwrap();
+    assert_eq!(import.movies[1].title, "Amélie");
+    assert_eq!(import.encoding.label(), "windows-1252");
 }
 
 #[test]
-fn missing_titles_are_malformed_with_row_and_column() {
+fn missing_titles_are_skipped_with_row_and_column_unless_nothing_is_left() {
     let text = "Date,Name,Year,Letterboxd URI\n2023-01-14,Seven Samurai,1954,u\n2023-02-03,,2001,u\n2023-03-11,Dune,,u\n2023-05-27,\"  \",2008,u\n";
-    let ImportError::Malformed { errors } = reject(text.as_bytes()) else {
+    let import = parse_default(text.as_bytes(), None).unwrap();
+    let titles: Vec<_> = import.movies.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(titles, ["Seven Samurai", "Dune"]);
+    let at: Vec<_> = import
+        .warnings
+        .iter()
+        .map(|w| (w.file.as_deref(), w.row, w.column.as_deref()))
+        .collect();
+    assert_eq!(
+        at,
+        [(None, Some(3), Some("Name")), (None, Some(5), Some("Name"))]
+    );
+    assert_eq!(import.warnings_total, 2);
+
+    let none_left = "Date,Name,Year,Letterboxd URI\n2023-02-03,,2001,u\n2023-05-27,\"  \",2008,u\n";
+    let ImportError::Malformed { errors } = reject(none_left.as_bytes()) else {
         panic!()
     };
     let at: Vec<_> = errors
         .iter()
         .map(|e| (e.row, e.column.as_deref()))
         .collect();
-    assert_eq!(at, [(Some(3), Some("Name")), (Some(5), Some("Name"))]);
+    assert_eq!(at, [(Some(2), Some("Name")), (Some(3), Some("Name"))]);
 }
 
 #[test]
@@ -128,7 +147,7 @@ fn too_many_rows_stops_before_reading_further() {
 }
 
 #[test]
-fn binary_and_other_encodings_are_unsupported() {
+fn binary_is_unsupported_and_utf16_is_read() {
     let garbage: Vec<u8> = (0u32..3000)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
@@ -136,17 +155,20 @@ fn binary_and_other_encodings_are_unsupported() {
         &garbage[..],
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
         b"%PDF-1.7\n\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\n",
+        &[0u8; 512][..],
     ] {
         assert!(
             matches!(reject(bytes), ImportError::Unsupported { .. }),
             "{bytes:?}"
         );
     }
-    let utf16: Vec<u8> = "\u{feff}title,year\n"
+    let utf16: Vec<u8> = "\u{feff}title,year\nHeat,1995\n"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
-    assert!(matches!(reject(&utf16), ImportError::Unsupported { .. }));
+    let import = parse_default(&utf16, None).unwrap();
+    assert_eq!(import.movies[0].title, "Heat");
+    assert_eq!(import.encoding.label(), "utf-16le");
 }
 
 /// A tiny deterministic generator, so the no-panic sweep is reproducible.

@@ -9,7 +9,7 @@ use crate::import::{Import, ImportError, ImportedMovie, SourceFormat};
 
 /// The fixtures folder, found from this source file so that the tests run
 /// from the main crate and from a scratch crate that includes the module.
-fn dir() -> PathBuf {
+pub(super) fn dir() -> PathBuf {
     let here = Path::new(file!());
     let here = if here.is_absolute() {
         here.to_owned()
@@ -24,7 +24,7 @@ fn dir() -> PathBuf {
     root.join("tests/fixtures/import")
 }
 
-fn read(name: &str) -> Vec<u8> {
+pub(super) fn read(name: &str) -> Vec<u8> {
     std::fs::read(dir().join(name)).unwrap_or_else(|err| panic!("{name}: {err}"))
 }
 

@@ -148,6 +148,7 @@ fn source_format_names_match_serde() {
         LetterboxdList,
         LetterboxdZip,
         Imdb,
+        Netflix,
         Generic,
     ];
     let names: std::collections::HashSet<_> = all.iter().map(SourceFormat::as_str).collect();

@@ -5,6 +5,8 @@ mod errors;
 mod export_zip;
 mod fixtures;
 mod formats;
+mod non_films;
+mod quirks;
 
 use std::io::{Cursor, Write};
 

@@ -4,7 +4,7 @@
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
-use crate::domain::{Candidate, Enrichment, LookupKey, MediaType, MovieStatus};
+use crate::domain::{Candidate, Enrichment, LookupKey, MediaType, MovieStatus, SkipReason};
 
 /// One row of `movies`. List-valued fields are JSON arrays stored as text.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -42,6 +42,7 @@ pub struct Model {
     pub match_confidence: Option<f64>,
     pub candidates: Option<String>,
     pub error: Option<String>,
+    pub skip_reason: Option<SkipReason>,
     pub attempts: i32,
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTimeUtc>,

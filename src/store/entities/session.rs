@@ -15,10 +15,18 @@ pub struct Model {
     pub enriched_count: i32,
     pub unmatched_count: i32,
     pub failed_count: i32,
+    pub skipped_count: i32,
     pub last_seq: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub completed_at: Option<DateTimeUtc>,
+    /// The character encoding the upload was read in (`utf-8`, `windows-1252` …).
+    pub encoding: String,
+    /// The import's first warnings, a JSON array of `{file, row, column, message}`.
+    #[sea_orm(column_type = "Text")]
+    pub warnings: String,
+    /// How many warnings the import had in all.
+    pub warnings_total: i64,
 }
 
 /// Sessions relate to movies and events through plain queries, not joins.

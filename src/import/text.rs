@@ -106,17 +106,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, ImportError> {
 /// Reads bytes that are not UTF-8 in the legacy encoding they look like.
 /// chardetng weighs the bytes against every legacy encoding a browser knows,
 /// preferring Windows-1252 as the web does without a hint; a guess the bytes
-/// do not decode in falls back to Windows-1252, which decodes any byte.
+/// do not decode in, or that decodes them as Windows-1252 does, is
+/// Windows-1252, which decodes any byte.
 fn legacy(bytes: &[u8]) -> Decoded<'_> {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(None, Utf8Detection::Deny);
+    let windows_1252 = || WINDOWS_1252.decode_without_bom_handling(bytes).0;
     let (text, encoding) = match guess.decode_without_bom_handling_and_without_replacement(bytes) {
+        // Windows-1252 first: a guess that reads the very same text (the
+        // bytes are letters both encodings share) says nothing more.
+        Some(text) if guess != WINDOWS_1252 && text == windows_1252() => (text, WINDOWS_1252),
         Some(text) => (text, guess),
-        None => (
-            WINDOWS_1252.decode_without_bom_handling(bytes).0,
-            WINDOWS_1252,
-        ),
+        None => (windows_1252(), WINDOWS_1252),
     };
     Decoded {
         text,
@@ -244,6 +246,28 @@ mod tests {
             decode(&utf16(" \r\n", true)),
             Err(ImportError::Empty)
         ));
+    }
+
+    #[test]
+    fn windows_1252_first_when_a_guess_reads_the_same_text() {
+        // Titles in letters Windows-1250 and -1252 share, as a real IMDb
+        // watchlist has them: chardetng leans Central European, but the text
+        // is the same either way, so the common encoding is named.
+        let text = "Const,Title,Year,Directors\r\n\
+            tt1,Das weiße Band,2009,Michael Haneke\r\n\
+            tt2,\"Szabadság, szerelem\",2006,Krisztina Goda\r\n\
+            tt3,What's Eating Gilbert Grape,1993,Lasse Hallström\r\n\
+            tt4,Ringu 0: Bâsudei,2000,Norio Tsuruta\r\n\
+            tt5,Kontroll,2003,Nimród Antal\r\n";
+        let (bytes, _, lossy) = WINDOWS_1252.encode(text);
+        assert!(!lossy);
+        let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+        detector.feed(&bytes, true);
+        let guess = detector.guess(None, Utf8Detection::Deny);
+        assert_ne!(guess, WINDOWS_1252, "the case this test is about");
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.encoding.label(), "windows-1252");
+        assert_eq!(decoded.text, text);
     }
 
     #[test]

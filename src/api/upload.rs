@@ -66,13 +66,20 @@ impl UploadApi {
             )
         })?;
         // Parsing 50 000 rows is CPU work: keep it off the async workers.
+        let started = std::time::Instant::now();
         let parsed = tokio::task::spawn_blocking(move || {
             import::parse(&bytes, file_name.as_deref(), &limits)
         })
         .await
         .map_err(|err| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))??;
 
+        let parsing = started.elapsed();
         let session = intake::create_session(&state.db, parsed).await?;
+        tracing::debug!(
+            parse_ms = parsing.as_secs_f64() * 1e3,
+            store_ms = (started.elapsed() - parsing).as_secs_f64() * 1e3,
+            "upload read and stored"
+        );
         tracing::info!(
             session = %session.id,
             rows = session.total_movies,

@@ -67,6 +67,14 @@ impl Films {
     }
 }
 
+impl FromIterator<ImportedMovie> for Films {
+    fn from_iter<I: IntoIterator<Item = ImportedMovie>>(rows: I) -> Self {
+        let mut films = Self::default();
+        rows.into_iter().for_each(|movie| films.add(movie));
+        films
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

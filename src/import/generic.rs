@@ -119,9 +119,7 @@ pub fn read(
             .iter_mut()
             .for_each(|m| m.rating = m.rating.map(|r| r / 2.0));
     }
-    let mut films = Films::default();
-    movies.into_iter().for_each(|movie| films.add(movie));
-    Ok(films.finish())
+    Ok(movies.into_iter().collect::<Films>().finish())
 }
 
 #[cfg(test)]

@@ -112,9 +112,7 @@ pub fn read(
     let rows = table::read_rows(table, header, max_rows, warnings, |record, warnings| {
         columns.movie(record, header, warnings)
     })?;
-    let mut films = Films::default();
-    rows.into_iter().for_each(|movie| films.add(movie));
-    Ok(films.finish())
+    Ok(rows.into_iter().collect::<Films>().finish())
 }
 
 #[cfg(test)]

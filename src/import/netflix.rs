@@ -4,10 +4,8 @@
 //! show, looked up as TV. Other titles are films. Dates are written in the
 //! account's locale; their order is decided once per file, from all of them.
 
-use std::collections::HashMap;
-
 use super::error::{ImportError, RowError};
-use super::merge::normalise_title;
+use super::films::Films;
 use super::table::{self, Header, Table};
 use super::values;
 use super::warnings::Warnings;
@@ -48,25 +46,25 @@ pub fn read(
         }))
     })?;
     let order = DateOrder::of(lines.iter().map(|l| l.date.as_str()));
-    let mut films: Vec<ImportedMovie> = Vec::new();
-    let mut index: HashMap<(bool, String), usize> = HashMap::new();
-    for line in lines {
-        let show = show_of(&line.title).map(str::to_owned);
-        let (title, kind) = match show {
-            Some(show) => (show, TitleKind::Show),
-            None => (line.title, TitleKind::Film),
-        };
-        let key = (kind == TitleKind::Show, normalise_title(&title));
-        let at = *index.entry(key).or_insert_with(|| {
-            films.push(film(title, kind));
-            films.len() - 1
-        });
-        // Every line is a viewing: of the film, or of one of the show's episodes.
-        films[at].viewings.push(Viewing {
-            watched_date: order.iso(&line.date),
-            ..Viewing::default()
-        });
-    }
+    // Every line is a viewing: of the film, or of one of the show's
+    // episodes; lines of one title (a show apart from a film) are one film.
+    let mut films: Vec<ImportedMovie> = lines
+        .into_iter()
+        .map(|line| {
+            let (title, kind) = match show_of(&line.title) {
+                Some(show) => (show.to_owned(), TitleKind::Show),
+                None => (line.title, TitleKind::Film),
+            };
+            ImportedMovie {
+                viewings: vec![Viewing {
+                    watched_date: order.iso(&line.date),
+                    ..Viewing::default()
+                }],
+                ..ImportedMovie::new(title, None, kind)
+            }
+        })
+        .collect::<Films>()
+        .finish();
     // Newest first: every viewing of a film but its last line (the first
     // watch) watches it again. A show's lines are its episodes.
     for film in films.iter_mut().filter(|f| f.kind == TitleKind::Film) {
@@ -75,10 +73,6 @@ pub fn read(
         }
     }
     Ok(films)
-}
-
-fn film(title: String, kind: TitleKind) -> ImportedMovie {
-    ImportedMovie::new(title, None, kind)
 }
 
 /// Words that, followed by a number, mark a season or an episode, in the

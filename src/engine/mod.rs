@@ -7,6 +7,7 @@ pub mod intake;
 pub(crate) mod matcher;
 pub(crate) mod normalize;
 pub mod picker;
+pub(crate) mod pool;
 pub(crate) mod resolver;
 pub(crate) mod review;
 pub(crate) mod scheduler;

@@ -8,14 +8,15 @@ use std::time::Duration;
 
 use chrono::Utc;
 use dashmap::DashMap;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned};
 use tokio::sync::OnceCell;
 
 use super::enrichment::Outcome;
-use super::matcher::{KEPT_CANDIDATES, Scored, Verdict, Wanted, rank_movies, rank_tv, verdict};
+use super::matcher::{Wanted, rank_movies, rank_tv};
 use super::normalize::lookup_key;
+use super::pool::{Pool, Resolution, matched};
 use super::variants::query_variants;
-use crate::domain::{Candidate, Enrichment, LookupKey, MediaType};
+use crate::domain::{Enrichment, LookupKey, MediaType};
 use crate::logging::Clipped;
 use crate::store::entities::movie;
 use crate::store::{Db, cache};
@@ -46,27 +47,6 @@ impl From<movie::Model> for Film {
             tmdb_id: m.tmdb_id,
         }
     }
-}
-
-/// Which TMDB record a film resolved to, the proposal a person should
-/// confirm, or the candidates when none fits.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-enum Resolution {
-    Matched {
-        tmdb_id: i64,
-        media_type: MediaType,
-        confidence: f64,
-    },
-    Proposed {
-        tmdb_id: i64,
-        media_type: MediaType,
-        confidence: f64,
-        candidates: Vec<Candidate>,
-    },
-    Unmatched {
-        candidates: Vec<Candidate>,
-    },
 }
 
 /// The resolution cache's key prefix; a new matcher version starts afresh
@@ -368,80 +348,7 @@ impl Resolver {
     }
 }
 
-/// Every candidate the searches for one film have seen.
-#[derive(Default)]
-struct Pool(Vec<Scored>);
-
-impl Pool {
-    /// The film's resolution when these candidates settle it (one is
-    /// accepted); otherwise they join the pool.
-    fn offer(&mut self, ranked: Vec<Scored>) -> Option<Resolution> {
-        if let Verdict::Accept(top) = verdict(&ranked) {
-            let c = &top.candidate;
-            return Some(matched(c.tmdb_id, c.media_type, c.score));
-        }
-        self.0.extend(ranked);
-        None
-    }
-
-    /// Whether some candidate seen so far is worth proposing.
-    fn has_proposal(&self) -> bool {
-        matches!(verdict(&self.ranked()), Verdict::Review(_))
-    }
-
-    /// The best candidates, one per TMDB record, best first.
-    fn ranked(&self) -> Vec<Scored> {
-        let mut seen = std::collections::HashSet::new();
-        let ranked = super::matcher::sorted(self.0.iter().cloned());
-        ranked
-            .into_iter()
-            .filter(|s| seen.insert((s.candidate.tmdb_id, s.candidate.media_type)))
-            .collect()
-    }
-
-    /// What the searches found, when none settled the film: a proposal to
-    /// review, or the candidates of an unmatched film.
-    fn finish(&self) -> Resolution {
-        let ranked = self.ranked();
-        let candidates = || {
-            ranked
-                .iter()
-                .take(KEPT_CANDIDATES)
-                .map(|s| s.candidate.clone())
-                .collect::<Vec<_>>()
-        };
-        match verdict(&ranked) {
-            Verdict::Accept(top) | Verdict::Review(top) => Resolution::Proposed {
-                tmdb_id: top.candidate.tmdb_id,
-                media_type: top.candidate.media_type,
-                confidence: top.candidate.score,
-                candidates: candidates(),
-            },
-            Verdict::Nothing => {
-                // Unmatched: the closest by score, whatever their fit.
-                let mut by_score = ranked.clone();
-                by_score.sort_by(|a, b| b.candidate.score.total_cmp(&a.candidate.score));
-                Resolution::Unmatched {
-                    candidates: by_score
-                        .into_iter()
-                        .take(KEPT_CANDIDATES)
-                        .map(|s| s.candidate)
-                        .collect(),
-                }
-            }
-        }
-    }
-}
-
 /// The cache key of a TMDB record's details.
 fn details_key(media_type: MediaType, tmdb_id: i64) -> String {
     format!("{}:{tmdb_id}", media_type.as_str())
-}
-
-fn matched(tmdb_id: i64, media_type: MediaType, confidence: f64) -> Resolution {
-    Resolution::Matched {
-        tmdb_id,
-        media_type,
-        confidence,
-    }
 }

@@ -20,7 +20,7 @@ pub struct Session {
     pub source_format: String,
     /// Number of film rows in the session.
     pub total_movies: i64,
-    /// Rows in a final state (enriched + unmatched + failed + skipped).
+    /// Rows in a final state (enriched + review + unmatched + failed + skipped).
     pub processed_count: i64,
     /// Rows matched and enriched.
     pub enriched_count: i64,
@@ -31,6 +31,9 @@ pub struct Session {
     /// Rows that are neither films nor shows (a TV episode, a video game…),
     /// final from the upload on and never looked up.
     pub skipped_count: i64,
+    /// Rows with a proposed match a person has yet to confirm (`review`).
+    #[serde(default)]
+    pub review_count: i64,
     /// When the upload was accepted.
     pub created_at: DateTime<Utc>,
     /// When a counter last changed.
@@ -80,10 +83,11 @@ impl poem_openapi::types::Example for Session {
             source_format: "letterboxd_watched".into(),
             total_movies: 120,
             processed_count: 48,
-            enriched_count: 45,
+            enriched_count: 42,
             unmatched_count: 2,
             failed_count: 1,
             skipped_count: 0,
+            review_count: 3,
             created_at: at,
             updated_at: at,
             completed_at: None,
@@ -111,6 +115,7 @@ impl From<session::Model> for Session {
             unmatched_count: m.unmatched_count.into(),
             failed_count: m.failed_count.into(),
             skipped_count: m.skipped_count.into(),
+            review_count: m.review_count.into(),
             created_at: m.created_at,
             updated_at: m.updated_at,
             completed_at: m.completed_at,
@@ -157,7 +162,8 @@ pub struct Movie {
     pub rated_date: Option<String>,
     /// When the film was added to a watchlist (Letterboxd's or IMDb's).
     pub added_date: Option<String>,
-    /// `pending`, `enriched`, `unmatched`, `failed` or `skipped`.
+    /// `pending`, `enriched`, `review` (a proposed match to confirm: the
+    /// proposal fills the TMDB fields below), `unmatched`, `failed` or `skipped`.
     pub status: MovieStatus,
     /// TMDB id once matched.
     pub tmdb_id: Option<i64>,
@@ -191,7 +197,7 @@ pub struct Movie {
     pub vote_average: Option<f64>,
     /// The matcher's confidence in this match, 0–1.
     pub match_confidence: Option<f64>,
-    /// Best candidates kept when unmatched.
+    /// Best candidates kept when in review or unmatched, best first.
     pub candidates: Vec<Candidate>,
     /// Why the lookup failed.
     pub error: Option<String>,

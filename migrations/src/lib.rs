@@ -10,6 +10,7 @@ mod m20261204_000005_pending_row_index;
 mod m20261205_000006_session_import_notes;
 mod m20261206_000007_skipped;
 mod m20261207_000008_viewings;
+mod m20261208_000009_review;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_session_import_notes::Migration),
             Box::new(m20261206_000007_skipped::Migration),
             Box::new(m20261207_000008_viewings::Migration),
+            Box::new(m20261208_000009_review::Migration),
         ]
     }
 }

@@ -68,6 +68,10 @@ pub enum ApiError {
     /// The method is not allowed on this path.
     #[oai(status = 405, content_type = "application/problem+json")]
     MethodNotAllowed(Json<Problem>),
+    /// The film is not in a state the change applies to: accepting the
+    /// proposal of a film that is not in review.
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
     /// The request body is larger than the configured upload limit, in bytes or rows.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
@@ -91,7 +95,7 @@ pub enum ApiError {
     /// An unexpected fault on our side.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
-    /// TMDB could not be reached to check a manual match.
+    /// TMDB could not be reached (to check a manual match, or for the picker's search).
     #[oai(status = 502, content_type = "application/problem+json")]
     BadGateway(Json<Problem>),
     /// The database is unreachable; try again shortly.
@@ -123,6 +127,7 @@ impl ApiError {
             StatusCode::BAD_REQUEST => Self::BadRequest(body),
             StatusCode::NOT_FOUND => Self::NotFound(body),
             StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed(body),
+            StatusCode::CONFLICT => Self::Conflict(body),
             StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(body),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(body),
             StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(body),
@@ -140,6 +145,7 @@ impl ApiError {
             StatusCode::BAD_REQUEST
                 | StatusCode::NOT_FOUND
                 | StatusCode::METHOD_NOT_ALLOWED
+                | StatusCode::CONFLICT
                 | StatusCode::PAYLOAD_TOO_LARGE
                 | StatusCode::UNSUPPORTED_MEDIA_TYPE
                 | StatusCode::UNPROCESSABLE_ENTITY

@@ -9,8 +9,10 @@ mod headers;
 mod health;
 mod movies;
 mod request_limits;
+mod review;
 mod session;
 mod stats;
+mod tmdb;
 mod upload;
 mod ws;
 
@@ -44,6 +46,8 @@ type Apis = GeneratorFriendly<(
     upload::UploadApi,
     session::SessionApi,
     movies::MoviesApi,
+    review::ReviewApi,
+    tmdb::TmdbApi,
     events::EventsApi,
     stats::StatsApi,
     export::ExportApi,

@@ -8,9 +8,11 @@ use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
 use crate::domain::{MediaType, MovieStatus};
+use crate::engine::review;
 use crate::model::{Movie, MovieDetail};
 use crate::state::AppState;
 use crate::store::entities::movie;
+use crate::store::review::Accepting;
 use crate::store::{movies, rematch};
 
 /// A page of a session's movies.
@@ -38,14 +40,19 @@ impl poem_openapi::types::Example for MoviePage {
     }
 }
 
-/// A manual match: the TMDB record a movie row really is.
+/// A person's decision on a film: take the matcher's proposal
+/// (`{"accept": true}`, for a film in review), or point it at the TMDB
+/// record it really is (`{"tmdb_id": 346}`, optionally with `media_type`).
 #[derive(Debug, Object)]
 #[oai(example)]
 pub struct MovieFix {
-    /// The TMDB id this row is.
+    /// `true` takes the proposal of a film in review as its match.
+    #[oai(default)]
+    pub accept: bool,
+    /// The TMDB id this row is (instead of `accept`).
     #[oai(validator(minimum(value = "1")))]
-    pub tmdb_id: i64,
-    /// `movie` (default) or `tv`.
+    pub tmdb_id: Option<i64>,
+    /// `movie` (default) or `tv`, with `tmdb_id`.
     #[oai(default)]
     pub media_type: MediaType,
 }
@@ -53,18 +60,22 @@ pub struct MovieFix {
 impl poem_openapi::types::Example for MovieFix {
     fn example() -> Self {
         Self {
-            tmdb_id: 346,
+            accept: false,
+            tmdb_id: Some(346),
             media_type: MediaType::Movie,
         }
     }
 }
 
-/// The answer to a manual match.
+/// The answer to a person's decision on a film.
 #[derive(ApiResponse)]
 pub enum FixResponse {
+    /// The proposal is the film's match now; its `movie` event went out.
+    #[oai(status = 200)]
+    Accepted(Json<Movie>),
     /// The movie is queued to be enriched from that TMDB record; its `movie` event follows.
     #[oai(status = 202)]
-    Accepted(Json<Movie>),
+    Queued(Json<Movie>),
 }
 
 /// Movie reads and fixes.
@@ -131,7 +142,8 @@ impl MoviesApi {
         Ok(Json(MovieDetail::from((film, viewings))))
     }
 
-    /// Fix a match by hand: point a movie at a TMDB id and re-enrich it.
+    /// Decide a film's match: accept the proposal of a film in review, or
+    /// point the film at a TMDB id and re-enrich it.
     #[oai(
         path = "/session/:id/movies/:movie_id",
         method = "patch",
@@ -150,25 +162,35 @@ impl MoviesApi {
     ) -> Result<FixResponse, ApiError> {
         let session = find(&state, &id).await?;
         let media_type = fix.media_type;
-        session_movie(&state, &session.id, movie_id.0).await?;
+        let film = session_movie(&state, &session.id, movie_id.0).await?;
+        let tmdb_id = match (fix.accept, fix.tmdb_id) {
+            (true, None) => return accept(&state, &session.id, &film).await,
+            (false, Some(tmdb_id)) => tmdb_id,
+            (true, Some(_)) | (false, None) => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "give either `\"accept\": true` or a `tmdb_id`",
+                ));
+            }
+        };
         // Check the id before queueing, so a typo is an answer, not a failed film later.
-        match state.resolver.details(media_type, fix.tmdb_id).await {
+        match state.resolver.details(media_type, tmdb_id).await {
             Ok(Some(_)) => {}
             Ok(None) => {
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("TMDB has no {media_type} with id {}", fix.tmdb_id),
+                    format!("TMDB has no {media_type} with id {}", tmdb_id),
                 ));
             }
             Err(err) => {
                 return Err(ApiError::new(
                     StatusCode::BAD_GATEWAY,
-                    format!("TMDB could not be asked about id {}: {err}", fix.tmdb_id),
+                    format!("TMDB could not be asked about id {}: {err}", tmdb_id),
                 ));
             }
         }
         // Deleted meanwhile: the same answer as before the check.
-        let queued = rematch::rematch(&state.db, &session.id, movie_id.0, fix.tmdb_id, media_type)
+        let queued = rematch::rematch(&state.db, &session.id, movie_id.0, tmdb_id, media_type)
             .await?
             .ok_or_else(|| {
                 ApiError::new(
@@ -177,7 +199,38 @@ impl MoviesApi {
                 )
             })?;
         state.engine.wake();
-        Ok(FixResponse::Accepted(Json(queued.into())))
+        Ok(FixResponse::Queued(Json(queued.into())))
+    }
+}
+
+/// Takes the proposal of a film in review; 409 when it is not in review.
+async fn accept(
+    state: &AppState,
+    session_id: &str,
+    film: &movie::Model,
+) -> Result<FixResponse, ApiError> {
+    let not_in_review = |status: &str| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "movie {} is {status}: there is no proposal to accept",
+                film.id
+            ),
+        )
+    };
+    if film.status != MovieStatus::Review {
+        return Err(not_in_review(&format!(
+            "{}, not in review",
+            film.status.as_str()
+        )));
+    }
+    let accepted = review::accept(&state.db, &state.hub, session_id, Accepting::One(film.id))
+        .await?
+        .unwrap_or_default();
+    match accepted.into_iter().next() {
+        Some(movie) => Ok(FixResponse::Accepted(Json(movie))),
+        // Accepted or fixed by another request meanwhile.
+        None => Err(not_in_review("no longer in review")),
     }
 }
 

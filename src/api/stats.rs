@@ -98,6 +98,9 @@ pub struct LibraryStatistics {
     pub total_movies: i64,
     /// Enriched rows, which the TMDB-derived figures cover.
     pub enriched_movies: i64,
+    /// Rows in review (a proposed match to confirm): listed apart
+    /// (`status=review`), counted by no TMDB-derived figure until accepted.
+    pub review_movies: i64,
     /// Genres.
     pub genres: Vec<NamedCount>,
     /// Directors (creators of a miniseries).
@@ -165,6 +168,7 @@ impl LibraryStatistics {
             session_id,
             total_movies: s.total_movies,
             enriched_movies: s.enriched_movies,
+            review_movies: s.review_movies,
             genres: names(s.genres),
             directors: names(s.directors),
             actors: names(s.actors),

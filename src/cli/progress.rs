@@ -173,16 +173,21 @@ pub fn line(p: &Progress, elapsed: Duration) -> String {
     )
 }
 
-/// "40 enriched · 3 unmatched · 2 failed", and "· 5 skipped" when some are.
+/// "40 enriched · 3 unmatched · 2 failed", with "· 4 to review" and
+/// "· 5 skipped" when some are.
 fn counts(p: &Progress) -> String {
-    let counts = format!(
-        "{} enriched · {} unmatched · {} failed",
-        p.enriched_count, p.unmatched_count, p.failed_count
-    );
-    match p.skipped_count {
-        0 => counts,
-        skipped => format!("{counts} · {skipped} skipped"),
+    let mut counts = format!("{} enriched", p.enriched_count);
+    if p.review_count > 0 {
+        counts += &format!(" · {} to review", p.review_count);
     }
+    counts += &format!(
+        " · {} unmatched · {} failed",
+        p.unmatched_count, p.failed_count
+    );
+    if p.skipped_count > 0 {
+        counts += &format!(" · {} skipped", p.skipped_count);
+    }
+    counts
 }
 
 /// A short duration: `850ms`, `4s`, `2m 05s`, `1h 02m`.
@@ -206,6 +211,7 @@ fn not_started(total: u64) -> Progress {
         unmatched_count: 0,
         failed_count: 0,
         skipped_count: 0,
+        review_count: 0,
     }
 }
 

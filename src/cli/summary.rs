@@ -10,6 +10,8 @@ use crate::model::{Movie, Warning};
 
 /// Most unmatched films listed by title; the output holds the rest.
 const MAX_UNMATCHED: usize = 25;
+/// Most films in review listed with their proposal.
+const MAX_REVIEW: usize = 25;
 /// Most failed films listed with their reason.
 const MAX_FAILED: usize = 10;
 /// Most import warnings listed; the session holds the first 100.
@@ -20,6 +22,8 @@ const MAX_WARNINGS: usize = 10;
 pub struct Counts {
     /// Matched and enriched.
     pub enriched: usize,
+    /// A proposal to confirm.
+    pub review: usize,
     /// No acceptable match.
     pub unmatched: usize,
     /// TMDB kept failing.
@@ -34,6 +38,7 @@ impl Counts {
         let count = |status| movies.iter().filter(|m| m.status == status).count();
         Self {
             enriched: count(MovieStatus::Enriched),
+            review: count(MovieStatus::Review),
             unmatched: count(MovieStatus::Unmatched),
             failed: count(MovieStatus::Failed),
             skipped: count(MovieStatus::Skipped),
@@ -63,13 +68,15 @@ pub fn render(movies: &[Movie], notes: ImportNotes<'_>, elapsed: Duration) -> St
         n => format!(" ({n} viewings)"),
     };
     let mut first = format!(
-        "{} {films}{viewings} in {}: {} enriched, {} unmatched, {} failed",
+        "{} {films}{viewings} in {}: {} enriched, ",
         movies.len(),
         human(elapsed),
         c.enriched,
-        c.unmatched,
-        c.failed
     );
+    if c.review > 0 {
+        first += &format!("{} to review, ", c.review);
+    }
+    first += &format!("{} unmatched, {} failed", c.unmatched, c.failed);
     if c.skipped > 0 {
         first += &format!(", {} skipped (not films)", c.skipped);
     }
@@ -77,6 +84,17 @@ pub fn render(movies: &[Movie], notes: ImportNotes<'_>, elapsed: Duration) -> St
     if !notes.encoding.is_empty() && notes.encoding != "utf-8" {
         lines.push(format!("Read as {}.", notes.encoding));
     }
+    list(
+        &mut lines,
+        movies,
+        MovieStatus::Review,
+        format!(
+            "To review ({}), a proposed match for a person to confirm:",
+            c.review
+        ),
+        MAX_REVIEW,
+        proposal,
+    );
     list(
         &mut lines,
         movies,
@@ -149,6 +167,22 @@ fn list(
             status.as_str()
         ));
     }
+}
+
+/// " → Piranha 3D (2010), 84%": what a film in review is proposed as.
+fn proposal(m: &Movie) -> String {
+    let title = m.matched_title.as_deref().unwrap_or("?");
+    let year = m
+        .release_date
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .map(|y| format!(" ({y})"))
+        .unwrap_or_default();
+    let confidence = m
+        .match_confidence
+        .map(|c| format!(", {:.0}%", c * 100.0))
+        .unwrap_or_default();
+    format!(" → {title}{year}{confidence}")
 }
 
 /// "Dune (2021)", or the title alone when the export had no year.
@@ -224,10 +258,28 @@ mod tests {
             Counts::of(&movies),
             Counts {
                 enriched: 1,
+                review: 0,
                 unmatched: 1,
                 failed: 1,
                 skipped: 0
             }
+        );
+    }
+
+    #[test]
+    fn films_in_review_are_listed_with_their_proposal() {
+        let mut piranha = movie(4, "Piranha", MovieStatus::Review, None);
+        piranha.year = Some(2010);
+        piranha.matched_title = Some("Piranha 3D".into());
+        piranha.release_date = Some("2010-08-20".into());
+        piranha.match_confidence = Some(0.861);
+        let movies = vec![movie(1, "Heat", MovieStatus::Enriched, None), piranha];
+        let text = render(&movies, ImportNotes::default(), Duration::from_secs(2));
+        assert_eq!(
+            text,
+            "2 films in 2s: 1 enriched, 1 to review, 0 unmatched, 0 failed\n\
+             To review (1), a proposed match for a person to confirm:\n  \
+             row 4     Piranha (2010) → Piranha 3D (2010), 86%"
         );
     }
 

@@ -58,4 +58,7 @@ pub struct Candidate {
     pub year: Option<i32>,
     /// The matcher's score for this candidate, 0–1.
     pub score: f64,
+    /// Poster image URL, when TMDB has one.
+    #[serde(default)]
+    pub poster_url: Option<String>,
 }

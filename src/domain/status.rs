@@ -32,6 +32,11 @@ pub enum MovieStatus {
     /// Matched and enriched from TMDB.
     #[sea_orm(string_value = "enriched")]
     Enriched,
+    /// A proposed match waiting for a person: the matcher was not sure
+    /// enough to accept it (see README, "Review"). Final for the engine; it
+    /// carries the proposal like an enriched film, plus `candidates`.
+    #[sea_orm(string_value = "review")]
+    Review,
     /// No acceptable TMDB candidate; see `candidates`.
     #[sea_orm(string_value = "unmatched")]
     Unmatched,
@@ -50,6 +55,7 @@ impl MovieStatus {
         match self {
             Self::Pending => "pending",
             Self::Enriched => "enriched",
+            Self::Review => "review",
             Self::Unmatched => "unmatched",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
@@ -83,7 +89,7 @@ pub enum SessionStatus {
     /// Some films are still pending.
     #[sea_orm(string_value = "enriching")]
     Enriching,
-    /// Every film is enriched, unmatched, failed or skipped.
+    /// Every film is enriched, in review, unmatched, failed or skipped.
     #[sea_orm(string_value = "completed")]
     Completed,
 }

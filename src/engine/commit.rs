@@ -103,7 +103,7 @@ fn next_batch(first: Finished, rx: &mut mpsc::Receiver<Finished>) -> Vec<Finishe
 }
 
 /// Hands committed events to this replica's live subscribers.
-fn publish(db: &Db, hub: &Hub, published: Vec<(String, Vec<Arc<Published>>)>) {
+pub(super) fn publish(db: &Db, hub: &Hub, published: Vec<(String, Vec<Arc<Published>>)>) {
     // On PostgreSQL every replica's hub, this one's included, gets the
     // events through NOTIFY and the log (events::pg_fanout): publishing them
     // here as well would deliver them twice.

@@ -78,6 +78,9 @@ impl From<TvDetails> for Enrichment {
 pub enum Outcome {
     /// Matched with this confidence and enriched.
     Enriched(Box<Enrichment>, f64),
+    /// A proposal with this confidence, enriched, for a person to confirm;
+    /// the best candidates (the proposal first) kept beside it.
+    Review(Box<Enrichment>, f64, Vec<Candidate>),
     /// No acceptable candidate; the best ones are kept.
     Unmatched(Vec<Candidate>),
     /// TMDB kept failing; the reason is for people.
@@ -99,6 +102,13 @@ impl Outcome {
                 status: MovieStatus::Enriched,
                 enrichment: Some((**e).clone()),
                 match_confidence: Some(*confidence),
+                ..nothing
+            },
+            Outcome::Review(e, confidence, candidates) => FinalState {
+                status: MovieStatus::Review,
+                enrichment: Some((**e).clone()),
+                match_confidence: Some(*confidence),
+                candidates: Some(candidates.clone()),
                 ..nothing
             },
             Outcome::Unmatched(candidates) => FinalState {

@@ -6,9 +6,12 @@ pub(crate) mod enrichment;
 pub mod intake;
 pub(crate) mod matcher;
 pub(crate) mod normalize;
+pub mod picker;
 pub(crate) mod resolver;
+pub(crate) mod review;
 pub(crate) mod scheduler;
 pub(crate) mod supervisor;
+pub(crate) mod variants;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use tokio::sync::OnceCell;
 
 use super::enrichment::Outcome;
-use super::matcher::{KEPT_CANDIDATES, Scored, Wanted, best, rank_movies, rank_tv};
+use super::matcher::{KEPT_CANDIDATES, Scored, Verdict, Wanted, rank_movies, rank_tv, verdict};
 use super::normalize::lookup_key;
+use super::variants::query_variants;
 use crate::domain::{Candidate, Enrichment, LookupKey, MediaType};
 use crate::logging::Clipped;
 use crate::store::entities::movie;
@@ -47,7 +48,8 @@ impl From<movie::Model> for Film {
     }
 }
 
-/// Which TMDB record a film resolved to, or the candidates when none fits.
+/// Which TMDB record a film resolved to, the proposal a person should
+/// confirm, or the candidates when none fits.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Resolution {
@@ -56,14 +58,24 @@ enum Resolution {
         media_type: MediaType,
         confidence: f64,
     },
+    Proposed {
+        tmdb_id: i64,
+        media_type: MediaType,
+        confidence: f64,
+        candidates: Vec<Candidate>,
+    },
     Unmatched {
         candidates: Vec<Candidate>,
     },
 }
 
+/// The resolution cache's key prefix; a new matcher version starts afresh
+/// rather than serve what the old one decided.
+const RESOLVE_PREFIX: &str = "resolve:v2";
+
 /// Looks films up on TMDB through the shared cache.
 pub struct Resolver {
-    tmdb: TmdbClient,
+    pub(super) tmdb: TmdbClient,
     db: Db,
     ttl: Duration,
     flights: DashMap<String, Arc<OnceCell<String>>>,
@@ -109,10 +121,15 @@ impl Resolver {
     }
 
     async fn try_lookup(&self, film: &Film) -> Result<Outcome, TmdbError> {
-        let by_id = match film.lookup_key {
-            LookupKey::Tv(id) => Some(matched(id, MediaType::Tv, 1.0)),
-            LookupKey::Tmdb(id) => Some(matched(id, MediaType::Movie, 1.0)),
-            LookupKey::Imdb(_) | LookupKey::Title { .. } | LookupKey::Show { .. } => None,
+        let by_id = match &film.lookup_key {
+            LookupKey::Tv(id) => Some(matched(*id, MediaType::Tv, 1.0)),
+            LookupKey::Tmdb(id) => Some(matched(*id, MediaType::Movie, 1.0)),
+            LookupKey::Imdb(imdb_id) => {
+                let key = format!("{RESOLVE_PREFIX}:{}", film.lookup_key);
+                let resolution = self.cached(&key, || self.by_imdb(imdb_id, film)).await?;
+                return self.outcome(resolution).await;
+            }
+            LookupKey::Title { .. } | LookupKey::Show { .. } => None,
         };
         let Some(by_id) = by_id else {
             return self.by_search(film).await;
@@ -136,7 +153,7 @@ impl Resolver {
 
     /// Resolves a film by IMDb id or title (cached), then enriches the match.
     async fn by_search(&self, film: &Film) -> Result<Outcome, TmdbError> {
-        let key = format!("resolve:{}", film.lookup_key);
+        let key = format!("{RESOLVE_PREFIX}:{}", film.lookup_key);
         let resolution = self.cached(&key, || self.resolve(film)).await?;
         self.outcome(resolution).await
     }
@@ -152,8 +169,38 @@ impl Resolver {
                 Some(enrichment) => Outcome::Enriched(Box::new(enrichment), confidence),
                 None => Outcome::Unmatched(Vec::new()),
             },
+            Resolution::Proposed {
+                tmdb_id,
+                media_type,
+                confidence,
+                candidates,
+            } => match self.details(media_type, tmdb_id).await? {
+                Some(enrichment) => Outcome::Review(Box::new(enrichment), confidence, candidates),
+                None => Outcome::Unmatched(candidates),
+            },
             Resolution::Unmatched { candidates } => Outcome::Unmatched(candidates),
         })
+    }
+
+    /// Resolves a film by its IMDb id in one call: TMDB's movie details take
+    /// the IMDb id, and the answer is cached as that film's details. `/find`
+    /// only when no film has the id (a show's), then the title.
+    async fn by_imdb(&self, imdb_id: &str, film: &Film) -> Result<Resolution, TmdbError> {
+        if let Some(details) = self.tmdb.movie_details_by_imdb(imdb_id).await? {
+            let tmdb_id = details.id;
+            let enrichment = Enrichment::from(details);
+            let key = details_key(MediaType::Movie, tmdb_id);
+            self.store(&key, &Some(enrichment)).await;
+            return Ok(matched(tmdb_id, MediaType::Movie, 1.0));
+        }
+        let found = self.tmdb.find_by_imdb(imdb_id).await?;
+        if let Some(t) = found.tv_results.first() {
+            return Ok(matched(t.id, MediaType::Tv, 1.0));
+        }
+        if let Some(m) = found.movie_results.first() {
+            return Ok(matched(m.id, MediaType::Movie, 1.0));
+        }
+        self.by_title(film).await
     }
 
     /// The enrichment of one TMDB record, cached; None when TMDB has no such id.
@@ -162,7 +209,7 @@ impl Resolver {
         media_type: MediaType,
         tmdb_id: i64,
     ) -> Result<Option<Enrichment>, TmdbError> {
-        let key = format!("{}:{tmdb_id}", media_type.as_str());
+        let key = details_key(media_type, tmdb_id);
         self.cached(&key, || async {
             Ok(match media_type {
                 MediaType::Tv => self.tmdb.tv_details(tmdb_id).await?.map(Enrichment::from),
@@ -178,6 +225,7 @@ impl Resolver {
 
     async fn resolve(&self, film: &Film) -> Result<Resolution, TmdbError> {
         if let Some(imdb_id) = &film.imdb_id {
+            // A row with both an IMDb id and a TMDB id TMDB did not know.
             let found = self.tmdb.find_by_imdb(imdb_id).await?;
             if let Some(m) = found.movie_results.first() {
                 return Ok(matched(m.id, MediaType::Movie, 1.0));
@@ -186,24 +234,30 @@ impl Resolver {
                 return Ok(matched(t.id, MediaType::Tv, 1.0));
             }
         }
+        self.by_title(film).await
+    }
+
+    /// Resolves a film by its title: the title as written, the pages of its
+    /// year when crowded, other ways to write it, then TV miniseries.
+    async fn by_title(&self, film: &Film) -> Result<Resolution, TmdbError> {
         let wanted = Wanted {
             title: &film.title,
             year: film.year,
         };
-        let mut pool: Vec<Scored> = Vec::new();
+        let mut pool = Pool::default();
         if matches!(film.lookup_key, LookupKey::Show { .. }) {
             // The export says it is a show: a film of the same name is no answer.
             let shows = self.tmdb.search_tv(&film.title, None).await?;
-            return Ok(self
-                .take_best(rank_tv(&wanted, &shows.results), &mut pool)
-                .unwrap_or_else(|| unmatched(pool)));
+            return Ok(pool
+                .offer(rank_tv(&wanted, &shows.results))
+                .unwrap_or_else(|| pool.finish()));
         }
 
         // One search without the year finds remakes and year-off-by-one
         // releases alike; scoring picks among them.
         let page = self.tmdb.search_movie(&film.title, None).await?;
         let crowded = page.total_results as usize > page.results.len();
-        if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
+        if let Some(found) = pool.offer(rank_movies(&wanted, &page.results)) {
             return Ok(found);
         }
         // A common title may hide the film beyond the first page: search its
@@ -212,38 +266,52 @@ impl Resolver {
         if crowded && let Some(year) = film.year {
             for year in [year, year - 1, year + 1] {
                 let page = self.tmdb.search_movie(&film.title, Some(year)).await?;
-                if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool)
-                {
+                if let Some(found) = pool.offer(rank_movies(&wanted, &page.results)) {
                     return Ok(found);
                 }
             }
         }
-        for variant in title_variants(&film.title) {
-            let page = self.tmdb.search_movie(&variant, None).await?;
-            if let Some(found) = self.take_best(rank_movies(&wanted, &page.results), &mut pool) {
+        // What people add or write differently (see `variants`); a proposal
+        // already found is not improved on by a shortened title.
+        for variant in query_variants(&film.title) {
+            if pool.has_proposal() && !variant.same_title {
+                continue;
+            }
+            let page = self.tmdb.search_movie(&variant.query, None).await?;
+            let as_written = Wanted {
+                title: if variant.same_title {
+                    &variant.query
+                } else {
+                    &film.title
+                },
+                ..wanted
+            };
+            if let Some(found) = pool.offer(rank_movies(&as_written, &page.results)) {
                 return Ok(found);
             }
         }
         // Letterboxd also lists TV miniseries; try them when no film fits.
-        let shows = self.tmdb.search_tv(&film.title, None).await?;
-        if let Some(found) = self.take_best(rank_tv(&wanted, &shows.results), &mut pool) {
-            return Ok(found);
+        if !pool.has_proposal() {
+            let shows = self.tmdb.search_tv(&film.title, None).await?;
+            if let Some(found) = pool.offer(rank_tv(&wanted, &shows.results)) {
+                return Ok(found);
+            }
         }
-        Ok(unmatched(pool))
+        Ok(pool.finish())
     }
 
-    fn take_best(&self, ranked: Vec<Scored>, pool: &mut Vec<Scored>) -> Option<Resolution> {
-        if let Some(top) = best(&ranked) {
-            let c = &top.candidate;
-            return Some(matched(c.tmdb_id, c.media_type, c.score));
+    /// Stores an answer in the cache (database and memory), as `cached` does.
+    async fn store<T: Serialize>(&self, key: &str, value: &T) {
+        let body = serde_json::to_string(value).expect("cache values serialise");
+        if let Err(err) = cache::put(&self.db, key, &body).await {
+            tracing::warn!(key = %Clipped(key), error = %err, "could not write the TMDB cache");
         }
-        pool.extend(ranked);
-        None
+        self.memo.insert(key.to_owned(), Arc::from(body.as_str()));
     }
 
     /// Reads `key` from the cache, or computes it once however many tasks ask
     /// at the same time, and stores the answer.
-    async fn cached<T, F, Fut>(&self, key: &str, fetch: F) -> Result<T, TmdbError>
+    pub(super) async fn cached<T, F, Fut>(&self, key: &str, fetch: F) -> Result<T, TmdbError>
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> Fut,
@@ -304,22 +372,74 @@ impl Resolver {
     }
 }
 
-/// No acceptable match: the best-scored candidates, one per TMDB id.
-fn unmatched(mut pool: Vec<Scored>) -> Resolution {
-    pool.sort_by(|a, b| b.candidate.score.total_cmp(&a.candidate.score));
-    let mut candidates: Vec<Candidate> = Vec::new();
-    for scored in pool {
-        if candidates.len() == KEPT_CANDIDATES {
-            break;
+/// Every candidate the searches for one film have seen.
+#[derive(Default)]
+struct Pool(Vec<Scored>);
+
+impl Pool {
+    /// The film's resolution when these candidates settle it (one is
+    /// accepted); otherwise they join the pool.
+    fn offer(&mut self, ranked: Vec<Scored>) -> Option<Resolution> {
+        if let Verdict::Accept(top) = verdict(&ranked) {
+            let c = &top.candidate;
+            return Some(matched(c.tmdb_id, c.media_type, c.score));
         }
-        if !candidates
-            .iter()
-            .any(|c| c.tmdb_id == scored.candidate.tmdb_id)
-        {
-            candidates.push(scored.candidate);
+        self.0.extend(ranked);
+        None
+    }
+
+    /// Whether some candidate seen so far is worth proposing.
+    fn has_proposal(&self) -> bool {
+        matches!(verdict(&self.ranked()), Verdict::Review(_))
+    }
+
+    /// The best candidates, one per TMDB record, best first.
+    fn ranked(&self) -> Vec<Scored> {
+        let mut seen = std::collections::HashSet::new();
+        let ranked = super::matcher::sorted(self.0.iter().cloned());
+        ranked
+            .into_iter()
+            .filter(|s| seen.insert((s.candidate.tmdb_id, s.candidate.media_type)))
+            .collect()
+    }
+
+    /// What the searches found, when none settled the film: a proposal to
+    /// review, or the candidates of an unmatched film.
+    fn finish(&self) -> Resolution {
+        let ranked = self.ranked();
+        let candidates = || {
+            ranked
+                .iter()
+                .take(KEPT_CANDIDATES)
+                .map(|s| s.candidate.clone())
+                .collect::<Vec<_>>()
+        };
+        match verdict(&ranked) {
+            Verdict::Accept(top) | Verdict::Review(top) => Resolution::Proposed {
+                tmdb_id: top.candidate.tmdb_id,
+                media_type: top.candidate.media_type,
+                confidence: top.candidate.score,
+                candidates: candidates(),
+            },
+            Verdict::Nothing => {
+                // Unmatched: the closest by score, whatever their fit.
+                let mut by_score = ranked.clone();
+                by_score.sort_by(|a, b| b.candidate.score.total_cmp(&a.candidate.score));
+                Resolution::Unmatched {
+                    candidates: by_score
+                        .into_iter()
+                        .take(KEPT_CANDIDATES)
+                        .map(|s| s.candidate)
+                        .collect(),
+                }
+            }
         }
     }
-    Resolution::Unmatched { candidates }
+}
+
+/// The cache key of a TMDB record's details.
+fn details_key(media_type: MediaType, tmdb_id: i64) -> String {
+    format!("{}:{tmdb_id}", media_type.as_str())
 }
 
 fn matched(tmdb_id: i64, media_type: MediaType, confidence: f64) -> Resolution {
@@ -328,15 +448,4 @@ fn matched(tmdb_id: i64, media_type: MediaType, confidence: f64) -> Resolution {
         media_type,
         confidence,
     }
-}
-
-/// Other spellings worth one more search: `&` and "and" swapped.
-fn title_variants(title: &str) -> Vec<String> {
-    let mut variants = Vec::new();
-    if title.contains('&') {
-        variants.push(title.replace('&', "and"));
-    } else if title.contains(" and ") {
-        variants.push(title.replace(" and ", " & "));
-    }
-    variants
 }

@@ -30,6 +30,9 @@ pub struct Progress {
     pub failed_count: i64,
     /// Rows skipped (neither films nor shows), final from the upload on.
     pub skipped_count: i64,
+    /// Rows in review (a proposed match to confirm).
+    #[serde(default)]
+    pub review_count: i64,
 }
 
 impl From<&Session> for Progress {
@@ -42,6 +45,7 @@ impl From<&Session> for Progress {
             unmatched_count: s.unmatched_count,
             failed_count: s.failed_count,
             skipped_count: s.skipped_count,
+            review_count: s.review_count,
         }
     }
 }

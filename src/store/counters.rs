@@ -36,6 +36,7 @@ fn per_status(session: &mut session::Model, status: MovieStatus) -> Option<&mut 
         MovieStatus::Unmatched => Some(&mut session.unmatched_count),
         MovieStatus::Failed => Some(&mut session.failed_count),
         MovieStatus::Skipped => Some(&mut session.skipped_count),
+        MovieStatus::Review => Some(&mut session.review_count),
     }
 }
 
@@ -63,6 +64,7 @@ pub async fn save_session(
     active.unmatched_count = Set(session.unmatched_count);
     active.failed_count = Set(session.failed_count);
     active.skipped_count = Set(session.skipped_count);
+    active.review_count = Set(session.review_count);
     active.last_seq = Set(session.last_seq);
     active.completed_at = Set(session.completed_at);
     active.updated_at = Set(Utc::now());
@@ -98,6 +100,7 @@ pub async fn reconcile(db: &Db, session_id: &str) -> Result<(), StoreError> {
     session.unmatched_count = 0;
     session.failed_count = 0;
     session.skipped_count = 0;
+    session.review_count = 0;
     for (status, n) in counts {
         if let Some(count) = per_status(&mut session, status) {
             *count = n as i32;

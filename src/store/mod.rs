@@ -9,6 +9,7 @@ pub mod events;
 pub mod finalize;
 pub mod movies;
 pub(crate) mod rematch;
+pub(crate) mod review;
 pub mod sessions;
 pub mod stats;
 

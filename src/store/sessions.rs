@@ -140,6 +140,7 @@ pub async fn create_with(
         unmatched_count: 0,
         failed_count: 0,
         skipped_count: skipped,
+        review_count: 0,
         last_seq: 0,
         created_at: now,
         updated_at: now,

@@ -47,6 +47,7 @@ pub struct RatingCount {
 struct Totals {
     total: i64,
     enriched: i64,
+    review: i64,
     with_runtime: i64,
     runtime_sum: Option<i64>,
 }
@@ -58,6 +59,8 @@ pub struct LibraryStats {
     pub total_movies: i64,
     /// Enriched rows, which the TMDB-derived figures cover.
     pub enriched_movies: i64,
+    /// Rows in review, which no TMDB-derived figure covers until accepted.
+    pub review_movies: i64,
     /// Enriched rows with a known runtime.
     pub movies_with_runtime: i64,
     /// Sum of the runtimes, in minutes.
@@ -163,6 +166,7 @@ pub async fn library(db: &Db, session_id: &str, top: u64) -> Result<LibraryStats
     let stats = LibraryStats {
         total_movies: totals.total,
         enriched_movies: totals.enriched,
+        review_movies: totals.review,
         movies_with_runtime: totals.with_runtime,
         runtime_minutes: totals.runtime_sum.unwrap_or(0),
         genres: q.json_list("genres").await?,
@@ -206,15 +210,17 @@ impl Queries<'_> {
 
     async fn totals(&self) -> Result<Totals, StoreError> {
         let d = self.dialect;
-        let (p1, p2, p3) = (d.param(1), d.param(2), d.param(3));
+        let (p1, p2, p3, p4) = (d.param(1), d.param(2), d.param(3), d.param(4));
         let sql = format!(
             "SELECT COUNT(*) AS total, \
              COALESCE(SUM(CASE WHEN m.status = {p2} THEN 1 ELSE 0 END), 0) AS enriched, \
+             COALESCE(SUM(CASE WHEN m.status = {p4} THEN 1 ELSE 0 END), 0) AS review, \
              COALESCE(SUM(CASE WHEN m.status = {p2} AND m.runtime > 0 THEN 1 ELSE 0 END), 0) AS with_runtime, \
              SUM(CASE WHEN m.status = {p2} AND m.runtime > 0 THEN m.runtime END) AS runtime_sum \
              FROM movies m WHERE m.session_id = {p1} AND m.status <> {p3}"
         );
-        let values = vec![self.session(), self.enriched(), self.skipped()];
+        let review: Value = MovieStatus::Review.into();
+        let values = vec![self.session(), self.enriched(), self.skipped(), review];
         let stmt = self.statement(sql, values);
         let totals = Totals::find_by_statement(stmt)
             .one(self.txn)

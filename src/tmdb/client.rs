@@ -112,6 +112,26 @@ impl TmdbClient {
         self.get(&["movie", &id], &credits_params()).await
     }
 
+    /// `GET /movie/{imdb_id}?append_to_response=credits,external_ids`: TMDB
+    /// takes an IMDb id in place of its own, so a film known by its IMDb id
+    /// costs one call. `Ok(None)` when no film has that id (a show's id, or
+    /// one TMDB does not know).
+    pub async fn movie_details_by_imdb(
+        &self,
+        imdb_id: &str,
+    ) -> Result<Option<MovieDetails>, TmdbError> {
+        let imdb_id = imdb_id.trim();
+        if !is_imdb_id(imdb_id) {
+            // Anything else in that place would name another path.
+            return Ok(None);
+        }
+        let params = [
+            ("append_to_response", "credits,external_ids".to_owned()),
+            ("language", "en-US".to_owned()),
+        ];
+        self.get(&["movie", imdb_id], &params).await
+    }
+
     /// `GET /find/{imdb_id}?external_source=imdb_id`.
     pub async fn find_by_imdb(&self, imdb_id: &str) -> Result<FindResponse, TmdbError> {
         let imdb_id = imdb_id.trim();
@@ -254,4 +274,10 @@ fn credits_params() -> [(&'static str, String); 2] {
         ("append_to_response", "credits".to_owned()),
         ("language", "en-US".to_owned()),
     ]
+}
+
+/// Whether `id` is an IMDb title id (`tt` and digits).
+pub fn is_imdb_id(id: &str) -> bool {
+    let digits = id.strip_prefix("tt").or_else(|| id.strip_prefix("TT"));
+    digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }

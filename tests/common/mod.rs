@@ -9,7 +9,9 @@ pub mod backend;
 pub use backend::{Backend, TestDb};
 use reelstream::app::{self, RunningServer};
 use reelstream::config::Config;
-use reelstream::tmdb::sim::{SimConfig, SimHandle, Simulator};
+use std::sync::Arc;
+
+use reelstream::tmdb::sim::{Catalog, SimConfig, SimHandle, Simulator};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
@@ -57,10 +59,22 @@ impl TestApp {
         sim: SimConfig,
         adjust: impl FnOnce(&mut Config),
     ) -> Self {
-        let sim = Simulator::new(sim)
-            .spawn("127.0.0.1:0")
-            .await
-            .expect("simulator starts");
+        Self::spawn_simulator(backend, Simulator::new(sim), adjust).await
+    }
+
+    /// Starts a simulator serving `catalog` instead of the embedded one,
+    /// then a server on `backend` using it.
+    pub async fn spawn_on_with_catalog(backend: &Backend, catalog: Arc<Catalog>) -> Self {
+        let sim = Simulator::with_catalog(SimConfig::default(), catalog);
+        Self::spawn_simulator(backend, sim, |_| {}).await
+    }
+
+    async fn spawn_simulator(
+        backend: &Backend,
+        sim: Simulator,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let sim = sim.spawn("127.0.0.1:0").await.expect("simulator starts");
         let db = backend.create_db().await;
         let config = test_config(&sim, &db.url, adjust);
         let server = app::spawn(config).await.expect("server starts");
@@ -173,7 +187,13 @@ pub fn fixture(path: &str) -> Vec<u8> {
 
 /// Asserts a response is problem+json with `status`, and returns its body.
 pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
-    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    if response.status().as_u16() != status {
+        let got = response.status();
+        panic!(
+            "expected {status}, got {got}: {}",
+            response.text().await.unwrap_or_default()
+        );
+    }
     let content_type = response
         .headers()
         .get("content-type")
@@ -243,7 +263,7 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
     let movies = app.movies(id).await;
     let count = |status: &str| movies.iter().filter(|m| m["status"] == status).count() as i64;
     let (enriched, unmatched, failed) = (count("enriched"), count("unmatched"), count("failed"));
-    let skipped = count("skipped");
+    let (skipped, review) = (count("skipped"), count("review"));
     assert_eq!(count("pending"), 0, "no film left pending");
     assert_eq!(
         session["total_movies"].as_i64().unwrap(),
@@ -270,8 +290,13 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
         "{session}"
     );
     assert_eq!(
+        session["review_count"].as_i64().unwrap(),
+        review,
+        "{session}"
+    );
+    assert_eq!(
         session["processed_count"].as_i64().unwrap(),
-        enriched + unmatched + failed + skipped,
+        enriched + review + unmatched + failed + skipped,
         "{session}"
     );
 }

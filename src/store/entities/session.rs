@@ -16,6 +16,7 @@ pub struct Model {
     pub unmatched_count: i32,
     pub failed_count: i32,
     pub skipped_count: i32,
+    pub review_count: i32,
     pub last_seq: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -147,7 +147,8 @@ export class DebouncedSearch {
     this.latest = 0;
   }
 
-  request(params, { onResult, onError, onStart } = {}) {
+  /** Searches for `params` (null: nothing) after `delay` ms of quiet (0 for a submitted form). */
+  request(params, { onResult, onError, onStart } = {}, delay = this.delay) {
     this.timers.clearTimeout(this.timer);
     const token = ++this.latest;
     if (!params) {
@@ -163,7 +164,7 @@ export class DebouncedSearch {
       } catch (err) {
         if (token === this.latest) onError?.(err, params);
       }
-    }, this.delay);
+    }, delay);
     return token;
   }
 
@@ -224,8 +225,10 @@ export class DetailCache {
  */
 export function sessionStamp(session) {
   if (!session) return '';
-  const { status, processed_count, review_count, enriched_count, unmatched_count, failed_count, updated_at } = session;
-  return [status, processed_count, review_count, enriched_count, unmatched_count, failed_count, updated_at].join('/');
+  // Counters only: every accept moves `review_count` and `enriched_count`, a
+  // pick reopens the session; a time stamp could differ in its serialisation.
+  const { status, processed_count, review_count, enriched_count, unmatched_count, failed_count } = session;
+  return [status, processed_count, review_count, enriched_count, unmatched_count, failed_count].join('/');
 }
 
 /** Whether a page should keep watching a session for changes its ended stream will not report. */

@@ -120,6 +120,8 @@ async function pageState(page) {
       transport: document.getElementById('transport')?.innerText,
       tabs: document.getElementById('tabs')?.innerText.replace(/\s+/g, ' '),
       unmatched: document.getElementById('unmatched-list')?.innerText.replace(/\s+/g, ' '),
+      review: document.getElementById('review-list')?.innerText.replace(/\s+/g, ' '),
+      reviewStatus: document.getElementById('review-status')?.innerText,
       notice: document.getElementById('library-status')?.innerText,
       errors: [...document.querySelectorAll('.alert:not([hidden])')].map((e) => e.innerText),
     }))
@@ -511,7 +513,7 @@ describe('the Review tab', () => {
     const { films, csv } = await offByYears([['Moonrise Kingdom', 2], ['Amour', 2], ['Prisoners', 2], ['Gravity', 3]]);
     const { page } = await open(t);
     await page.goto('/');
-    await page.locator('#file-input').setInputFiles({ name: 'off.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}Her,2013\n`) });
+    await page.locator('#file-input').setInputFiles({ name: 'off.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}Interstellar,2014\n`) });
     await page.waitForURL(/\?session=/);
     const id = sessionIdOf(page);
     await waitCompleted(page);

@@ -212,6 +212,9 @@ export class ReviewPanel {
     if (!card) return;
     card.parts.message.dataset.kind = kind;
     card.parts.message.textContent = text;
+    // A disabled control loses the focus: the card keeps it, so that it
+    // passes on to the next film when this one leaves.
+    if (busy && card.li.contains(document.activeElement)) card.li.focus({ preventScroll: true });
     card.li.toggleAttribute('data-busy', busy);
     card.li.setAttribute('aria-busy', String(busy));
     for (const control of card.li.querySelectorAll('button, input, select')) control.disabled = busy;

@@ -546,6 +546,8 @@ describe('the Review tab', () => {
     await waitReviewList(page, ['Amour', 'Prisoners', 'Gravity']);
     await waitCount(page, 'review', 3);
     await page.locator('#review-status', { hasText: 'Accepted: “Moonrise Kingdom”' }).waitFor();
+    await waitFor(page, () => document.activeElement?.matches('li.review-item') &&
+      document.activeElement.textContent.startsWith('Amour'), null, 'the focus passed on to the next film');
 
     // Keys: the first card is in the tab order; j moves down, a accepts, and
     // the focus goes to the film that took the accepted one's place.

@@ -31,6 +31,7 @@ async fn dashboard_files_are_served_as_a_browser_needs_them() {
         ("/app.css", "text/css", "--accent"),
         ("/js/app.js", "javascript", "LiveSession"),
         ("/js/live.js", "javascript", "EventSource"),
+        ("/js/review-view.js", "javascript", "ReviewPanel"),
         ("/favicon.svg", "image/svg+xml", "<svg"),
     ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();

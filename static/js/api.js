@@ -67,6 +67,20 @@ export const fixMovie = (id, movieId, tmdbId, mediaType = 'movie') =>
     json: { tmdb_id: tmdbId, media_type: mediaType },
   });
 
+/** Takes the proposal of a film in review; answers the film, now enriched (409 when not in review). */
+export const acceptReview = (id, movieId) =>
+  request('PATCH', `/api/session/${enc(id)}/movies/${enc(movieId)}`, { json: { accept: true } });
+
+/** Accepts every proposal at or above `minConfidence` (0–1); answers `{accepted, movie_ids, review_count}`. */
+export const acceptReviews = (id, minConfidence) =>
+  request('POST', `/api/session/${enc(id)}/review/accept`, { json: { min_confidence: minConfidence } });
+
+/** The picker's TMDB search; `query` is a query string (review.js `searchQuery`). */
+export const searchTmdb = (query) => request('GET', `/api/tmdb/search?${query}`);
+
+/** One TMDB record with its directors and runtime. */
+export const tmdbTitle = (mediaType, tmdbId) => request('GET', `/api/tmdb/${enc(mediaType)}/${enc(tmdbId)}`);
+
 /** Queues the failed films again. */
 export const retryFailed = (id) => request('POST', `/api/session/${enc(id)}/retry`);
 

@@ -1,6 +1,7 @@
 // The reelstream dashboard: routing, a session's progress, its live updates
 // and the actions on it. The upload view (upload.js), the statistics
-// (stats.js) and the library (library.js) have modules of their own; the
+// (stats.js), the library (library.js) and its "To review" tab
+// (review-view.js, rules in review.js) have modules of their own; the
 // rules that keep the page consistent are in state.js, away from the DOM so
 // node can unit-test them. Plain ES modules, no build step.
 
@@ -8,6 +9,8 @@ import * as api from './api.js';
 import { eta, h, number } from './format.js';
 import { Library } from './library.js';
 import { LiveSession, TRANSPORTS } from './live.js';
+import { needsWatch, sessionStamp } from './review.js';
+import { ReviewPanel } from './review-view.js';
 import { PageState } from './state.js';
 import { Stats } from './stats.js';
 import { bindUpload } from './upload.js';
@@ -29,6 +32,8 @@ const FORMAT_NAMES = {
 };
 /** Window over which the rate of films per second is measured. */
 const RATE_WINDOW_MS = 10000;
+/** How often a completed session with films in review is checked for another person's decisions. */
+const REVIEW_WATCH_MS = 2000;
 
 /** The session on the page and which state of each film it shows (state.js). */
 const page = new PageState();
@@ -37,9 +42,17 @@ const state = {
   live: null,
   samples: [],
   lastAnnounce: 0,
+  watch: null,
 };
 
-const library = new Library({ onFix: fixMovie });
+const review = new ReviewPanel({
+  onAccept: acceptMovie,
+  onPick: fixMovie,
+  onBulk: acceptAll,
+  search: api.searchTmdb,
+  details: api.tmdbTitle,
+});
+const library = new Library({ onFix: fixMovie, review });
 const stats = new Stats(() => page.sessionId);
 
 // ---- Start-up and routing --------------------------------------------------------
@@ -152,6 +165,7 @@ function startLive(from) {
     onCompleted: (session) => {
       updateSession(session);
       stats.refresh(true);
+      watchReviews();
     },
     onPoll: (session, movies) => {
       updateSession(session);
@@ -169,6 +183,42 @@ function startLive(from) {
 function stopLive() {
   state.live?.stop();
   state.live = null;
+  clearTimeout(state.watch);
+  state.watch = null;
+}
+
+/**
+ * A completed session's stream ends with `completed`, but films in review
+ * still change when someone (on another page, or the API) accepts or picks:
+ * while any wait, the session is read every few seconds, and a change in
+ * its counters subscribes again (a snapshot, then the films reloaded).
+ */
+function watchReviews() {
+  clearTimeout(state.watch);
+  state.watch = null;
+  if (!needsWatch(state.session)) return;
+  const id = page.sessionId;
+  state.watch = setTimeout(async () => {
+    state.watch = null;
+    if (page.sessionId !== id) return;
+    // The stream is open again (a fix reopened the session): it reports by itself.
+    if (state.live && !state.live.finished) return;
+    if (!document.hidden) {
+      const session = await api.getSession(id).catch(() => null);
+      if (page.sessionId !== id || (state.live && !state.live.finished)) return;
+      if (session && sessionStamp(session) !== sessionStamp(state.session)) {
+        updateSession(session);
+        resubscribe();
+        return; // the new stream's `completed` watches again
+      }
+    }
+    watchReviews();
+  }, REVIEW_WATCH_MS);
+}
+
+/** After a decision: a stream that ended would not report it; the watch covers one that was just ending. */
+function catchUp() {
+  if (!state.live || state.live.finished) resubscribe();
 }
 
 /**
@@ -252,6 +302,7 @@ function renderProgress(session) {
   $('progress-processed').textContent = number(processed);
   $('progress-total').textContent = number(total);
   $('count-enriched').textContent = number(session?.enriched_count);
+  $('count-review').textContent = number(session?.review_count);
   $('count-unmatched').textContent = number(session?.unmatched_count);
   $('count-failed').textContent = number(session?.failed_count);
   $('count-skipped').textContent = number(session?.skipped_count);
@@ -294,7 +345,7 @@ function announce(session, percent, completed) {
   if (!session) return;
   const now = performance.now();
   const text = completed
-    ? `All ${session.total_movies} films processed: ${session.enriched_count} enriched, ${session.unmatched_count} unmatched, ${session.failed_count} failed${session.skipped_count ? `, ${session.skipped_count} skipped` : ''}.`
+    ? `All ${session.total_movies} films processed: ${session.enriched_count} enriched, ${session.review_count ? `${session.review_count} to review, ` : ''}${session.unmatched_count} unmatched, ${session.failed_count} failed${session.skipped_count ? `, ${session.skipped_count} skipped` : ''}.`
     : `${percent} percent: ${session.processed_count} of ${session.total_movies} films processed.`;
   const announcer = $('progress-announcer');
   if (announcer.textContent === text) return;
@@ -334,6 +385,26 @@ async function fixMovie(movie, tmdbId, mediaType) {
   const session = await api.getSession(page.sessionId).catch(() => null);
   if (session) updateSession(session);
   resubscribe();
+  return answer;
+}
+
+/** Takes the proposal of a film in review; its new state shows at once. */
+async function acceptMovie(movie) {
+  const decision = page.beginFix(movie.id);
+  const accepted = await api.acceptReview(page.sessionId, movie.id);
+  const answer = page.applyFixAnswer(decision, accepted, state.live?.lastSeq ?? 0);
+  if (answer) library.upsert([answer], { fresh: true });
+  const session = await api.getSession(page.sessionId).catch(() => null);
+  if (session) updateSession(session);
+  catchUp();
+}
+
+/** Accepts every proposal at or above `minConfidence`; the films follow from the stream or a reload. */
+async function acceptAll(minConfidence) {
+  const answer = await api.acceptReviews(page.sessionId, minConfidence);
+  const session = await api.getSession(page.sessionId).catch(() => null);
+  if (session) updateSession(session);
+  if (answer.accepted) catchUp();
   return answer;
 }
 

@@ -1,5 +1,6 @@
-// The library: a table of films by status (paged, sortable, filterable)
-// and the "Unmatched" panel where a person fixes a match.
+// The library: a table of films by status (paged, sortable, filterable),
+// the "Unmatched" panel where a person fixes a match, and the "To review"
+// panel (review-view.js) where a person confirms a proposed one.
 //
 // Rows and cards are keyed by movie and rebuilt only when that movie
 // changes, so live updates do not disturb the focus, a half-typed TMDB id,
@@ -8,7 +9,10 @@
 import { h, initials, runtime } from './format.js';
 
 const PAGE_SIZE = 50;
-const STATUSES = ['enriched', 'unmatched', 'failed', 'skipped', 'pending'];
+const STATUSES = ['review', 'enriched', 'unmatched', 'failed', 'skipped', 'pending'];
+
+/** A status as the page names it. */
+export const STATUS_LABELS = { review: 'To review' };
 
 /** What a skipped row is, for people (the API's `skip_reason`). */
 const SKIP_REASONS = {
@@ -40,9 +44,12 @@ export class Library {
    * @param {(movie: object, tmdbId: number, mediaType: string) => Promise<object|null>} options.onFix
    *   fixes a match and answers the movie as queued again, or null when the
    *   film's newer state has already arrived
+   * @param {{render(movies: Iterable<object>): void, reset(): void}} options.review
+   *   the "To review" panel, drawn from the same films
    */
-  constructor({ onFix }) {
+  constructor({ onFix, review }) {
     this.onFix = onFix;
+    this.review = review;
     this.movies = new Map();
     this.fixing = new Map(); // movie id → message while a manual match is under way
     this.fresh = new Set();
@@ -62,6 +69,7 @@ export class Library {
       unmatchedPanel: document.getElementById('panel-unmatched'),
       unmatchedList: document.getElementById('unmatched-list'),
       unmatchedEmpty: document.getElementById('unmatched-empty'),
+      reviewPanel: document.getElementById('panel-review'),
       search: document.getElementById('library-search'),
       prev: document.getElementById('page-prev'),
       next: document.getElementById('page-next'),
@@ -118,6 +126,7 @@ export class Library {
     this.cards.clear();
     this.el.body.replaceChildren();
     this.el.unmatchedList.replaceChildren();
+    this.review?.reset();
     this.page = 0;
     this.filter = 'all';
     this.query = '';
@@ -150,7 +159,7 @@ export class Library {
   }
 
   counts() {
-    const counts = { all: this.movies.size, enriched: 0, unmatched: 0, failed: 0, skipped: 0, pending: 0 };
+    const counts = { all: this.movies.size, review: 0, enriched: 0, unmatched: 0, failed: 0, skipped: 0, pending: 0 };
     for (const m of this.movies.values()) counts[m.status] = (counts[m.status] || 0) + 1;
     return counts;
   }
@@ -163,10 +172,11 @@ export class Library {
       tab.setAttribute('aria-selected', String(selected));
       tab.tabIndex = selected ? 0 : -1;
     }
-    const unmatched = filter === 'unmatched';
-    this.el.tablePanel.hidden = unmatched;
-    this.el.unmatchedPanel.hidden = !unmatched;
-    this.el.tablePanel.setAttribute('aria-labelledby', `tab-${unmatched ? 'all' : filter}`);
+    const panel = filter === 'unmatched' || filter === 'review' ? filter : 'table';
+    this.el.tablePanel.hidden = panel !== 'table';
+    this.el.unmatchedPanel.hidden = panel !== 'unmatched';
+    this.el.reviewPanel.hidden = panel !== 'review';
+    this.el.tablePanel.setAttribute('aria-labelledby', `tab-${panel === 'table' ? filter : 'all'}`);
     this.render();
   }
 
@@ -187,6 +197,7 @@ export class Library {
       el.toggleAttribute('data-zero', !counts[key]);
     }
     if (this.filter === 'unmatched') this.renderUnmatched();
+    else if (this.filter === 'review') this.review?.render(this.movies.values());
     else this.renderTable();
     this.fresh.clear();
   }
@@ -382,7 +393,7 @@ function keepTyping(from, to) {
  * put; moving a node blurs it, and someone may be typing in it. Focus that a
  * move still takes is given back.
  */
-function reconcile(parent, children) {
+export function reconcile(parent, children) {
   const focused = parent.contains(document.activeElement) ? document.activeElement : null;
   const keep = new Set(children);
   for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
@@ -392,7 +403,7 @@ function reconcile(parent, children) {
   if (focused?.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
 
-function poster(movie) {
+export function poster(movie) {
   const title = movie.matched_title || movie.title;
   const box = h('div', { class: 'poster', 'aria-hidden': 'true' }, initials(title));
   if (movie.poster_url) {
@@ -405,10 +416,13 @@ function poster(movie) {
 }
 
 function row(movie) {
-  const title = movie.matched_title || movie.title;
+  // A proposal is not a match yet: the film goes by its exported title.
+  const review = movie.status === 'review';
+  const title = review ? movie.title : movie.matched_title || movie.title;
   const year = yearOf(movie);
   const sub = [];
-  if (movie.matched_title && fold(movie.matched_title) !== fold(movie.title)) sub.push(`as “${movie.title}” in your export`);
+  if (review && movie.matched_title) sub.push(`Proposed: ${movie.matched_title}${year ? ` (${year})` : ''}`);
+  else if (movie.matched_title && fold(movie.matched_title) !== fold(movie.title)) sub.push(`as “${movie.title}” in your export`);
   else if (movie.original_title && fold(movie.original_title) !== fold(title)) sub.push(movie.original_title);
   const confidence = movie.match_confidence;
   return h('tr', { dataset: { movieId: movie.id, status: movie.status } },
@@ -428,7 +442,7 @@ function row(movie) {
     ),
     h('td', { class: 'col-runtime' }, runtime(movie.runtime)),
     h('td', { class: 'col-status' },
-      h('span', { class: 'badge', dataset: { status: movie.status } }, movie.status),
+      h('span', { class: 'badge', dataset: { status: movie.status } }, STATUS_LABELS[movie.status] || movie.status),
       movie.media_type === 'tv' ? h('span', { class: 'badge badge-tv', title: 'TV miniseries' }, 'TV') : null,
     ),
     h('td', { class: 'col-confidence' },

@@ -68,7 +68,8 @@ export class Stats {
     this.last = key;
 
     const tiles = [
-      ['Films', number(stats.total_movies), `${number(stats.enriched_movies)} enriched`],
+      ['Films', number(stats.total_movies),
+        `${number(stats.enriched_movies)} enriched${stats.review_movies ? `, ${number(stats.review_movies)} to review (counted once accepted)` : ''}`],
       ['Watch time', longDuration(stats.runtime.total_minutes), `${number(stats.runtime.films)} films with a runtime`],
       ['Average runtime', stats.runtime.average_minutes ? runtime(Math.round(stats.runtime.average_minutes)) : '—', null],
       ['Top genre', stats.genres[0]?.name ?? '—', stats.genres[0] ? `${number(stats.genres[0].count)} films` : null],

@@ -120,6 +120,8 @@ async function pageState(page) {
       transport: document.getElementById('transport')?.innerText,
       tabs: document.getElementById('tabs')?.innerText.replace(/\s+/g, ' '),
       unmatched: document.getElementById('unmatched-list')?.innerText.replace(/\s+/g, ' '),
+      review: document.getElementById('review-list')?.innerText.replace(/\s+/g, ' '),
+      reviewStatus: document.getElementById('review-status')?.innerText,
       notice: document.getElementById('library-status')?.innerText,
       errors: [...document.querySelectorAll('.alert:not([hidden])')].map((e) => e.innerText),
     }))
@@ -452,5 +454,227 @@ describe('the dashboard', () => {
     await page.getByRole('tab', { name: /Enriched/ }).click();
     await waitCount(page, 'enriched', 2);
     assert.equal(await page.locator('#library-body tr[data-status="enriched"]').count(), 2);
+  });
+});
+
+// ---- The Review tab ---------------------------------------------------------
+
+/**
+ * A CSV of catalog films written with their year off: two off, the matcher
+ * proposes at 73–79 %; three off, at 64–70 %. Films from the end of the
+ * catalog, which no other test looks up.
+ */
+async function offByYears(films) {
+  const catalog = JSON.parse(await readFile(CATALOG, 'utf8'));
+  const rows = films.map(([title, off]) => {
+    const film = catalog.movies.find((m) => m.title === title);
+    assert.ok(film, `${title} is in the catalog`);
+    return { film, csv: `"${title}",${Number(film.release_date.slice(0, 4)) + off}` };
+  });
+  return { films: rows.map((r) => r.film), csv: `Title,Year\n${rows.map((r) => r.csv).join('\n')}\n` };
+}
+
+async function api(path, init) {
+  const response = await fetch(new URL(path, BASE), init);
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json();
+}
+
+/** The session's films, by their title as exported. */
+async function filmsOf(id) {
+  const page = await api(`/api/session/${id}/movies?limit=1000`);
+  return Object.fromEntries(page.items.map((m) => [m.title, m]));
+}
+
+const reviewCard = (page, title) =>
+  page.locator('#review-list li.review-item', { has: page.locator('.review-title', { hasText: title }) });
+
+async function openReviewTab(page) {
+  await page.getByRole('tab', { name: /To review/ }).click();
+  assert.ok(await page.locator('#panel-review').isVisible());
+}
+
+/** Waits until the Review tab lists exactly these films. */
+async function waitReviewList(page, titles) {
+  await waitFor(
+    page,
+    (titles) => {
+      const shown = [...document.querySelectorAll('#review-list li.review-item .review-title')]
+        .map((h) => h.childNodes[0].textContent);
+      return JSON.stringify(shown) === JSON.stringify(titles);
+    },
+    titles,
+    `waiting for the Review tab to list ${JSON.stringify(titles)}`,
+  );
+}
+
+describe('the Review tab', () => {
+  test('lists proposals with their details; one is accepted with a click, others with the keyboard', async (t) => {
+    const { films, csv } = await offByYears([['Moonrise Kingdom', 2], ['Amour', 2], ['Prisoners', 2], ['Gravity', 3]]);
+    const { page } = await open(t);
+    await page.goto('/');
+    await page.locator('#file-input').setInputFiles({ name: 'off.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}Interstellar,2014\n`) });
+    await page.waitForURL(/\?session=/);
+    const id = sessionIdOf(page);
+    await waitCompleted(page);
+    await waitCount(page, 'review', 4);
+    assert.equal(await text(page, '#count-review'), '4');
+    assert.equal(await text(page, '#count-enriched'), '1');
+
+    // In the table, a film in review goes by its exported title, with the proposal beside it.
+    await waitCount(page, 'all', 5);
+    const moonriseRow = rowOf(page, 'Moonrise Kingdom');
+    assert.equal(await moonriseRow.getAttribute('data-status'), 'review');
+    assert.equal(await moonriseRow.locator('.badge').innerText(), 'To review');
+    assert.match(await moonriseRow.locator('.title-sub').innerText(), /Proposed: Moonrise Kingdom \(2012\)/);
+
+    await openReviewTab(page);
+    await waitReviewList(page, ['Moonrise Kingdom', 'Amour', 'Prisoners', 'Gravity']);
+    const moonrise = reviewCard(page, 'Moonrise Kingdom');
+    assert.match(await moonrise.locator('.review-title').innerText(), /Moonrise Kingdom \(2014\)/);
+    assert.equal(await moonrise.locator('.review-match').innerText(), 'Moonrise Kingdom (2012)');
+    assert.equal(await moonrise.locator('.review-meta').innerText(), `${films[0].directors[0].name} · 1 h 34`);
+    const shown = Number((await moonrise.locator('.review-confidence').innerText()).match(/(\d+) %/)[1]);
+    const before = await filmsOf(id);
+    assert.equal(shown, Math.round(before['Moonrise Kingdom'].match_confidence * 100), 'the confidence as a percent');
+    assert.ok(shown >= 72 && shown < 80, `two years off: ${shown} %`);
+    // No image CDN: the thumbnail falls back to the initials.
+    assert.equal(await moonrise.locator('.review-proposal .poster').innerText(), 'MK');
+
+    // A click accepts.
+    await moonrise.getByRole('button', { name: 'Accept Moonrise Kingdom (2012) for “Moonrise Kingdom”' }).click();
+    await waitReviewList(page, ['Amour', 'Prisoners', 'Gravity']);
+    await waitCount(page, 'review', 3);
+    await page.locator('#review-status', { hasText: 'Accepted: “Moonrise Kingdom”' }).waitFor();
+    await waitFor(page, () => document.activeElement?.matches('li.review-item') &&
+      document.activeElement.textContent.startsWith('Amour'), null, 'the focus passed on to the next film');
+
+    // Keys: the first card is in the tab order; j moves down, a accepts, and
+    // the focus goes to the film that took the accepted one's place.
+    const amour = reviewCard(page, 'Amour');
+    assert.equal(await amour.getAttribute('tabindex'), '0');
+    await amour.focus();
+    await page.keyboard.press('j');
+    const prisoners = reviewCard(page, 'Prisoners');
+    assert.ok(await prisoners.evaluate((li) => li === document.activeElement), 'j moved the focus to the next film');
+    await page.keyboard.press('k');
+    assert.ok(await amour.evaluate((li) => li === document.activeElement), 'k moved it back');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('a');
+    await waitReviewList(page, ['Amour', 'Gravity']);
+    const gravity = reviewCard(page, 'Gravity');
+    await waitFor(page, () => document.activeElement?.matches('li.review-item') &&
+      document.activeElement.textContent.startsWith('Gravity'), null, 'the focus on the next film');
+    assert.equal(await gravity.getAttribute('tabindex'), '0');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('a');
+    await waitReviewList(page, ['Gravity']);
+    await waitCount(page, 'review', 1);
+    await waitFor(page, () => document.getElementById('count-review').textContent === '1', null, 'the review counter');
+
+    // The server agrees: each accepted film is enriched with its proposal.
+    const after = await filmsOf(id);
+    for (const [title, film] of [['Moonrise Kingdom', films[0]], ['Amour', films[1]], ['Prisoners', films[2]]]) {
+      assert.equal(after[title].status, 'enriched', title);
+      assert.equal(after[title].tmdb_id, film.id, title);
+    }
+    assert.equal(after.Gravity.status, 'review');
+    const session = await api(`/api/session/${id}`);
+    assert.equal(session.review_count, 1);
+    assert.equal(session.enriched_count, 4);
+    await page.getByRole('tab', { name: /All/ }).click();
+    assert.equal(await rowOf(page, 'Amour').getAttribute('data-status'), 'enriched');
+  });
+
+  test('another record is picked by searching its title, or by pasting its TMDB address', async (t) => {
+    const { csv } = await offByYears([['Boyhood', 2], ['Whiplash', 2]]);
+    const catalog = JSON.parse(await readFile(CATALOG, 'utf8'));
+    const goneGirl = catalog.movies.find((m) => m.title === 'Gone Girl');
+    const exMachina = catalog.movies.find((m) => m.title === 'Ex Machina');
+    const { page } = await open(t);
+    const id = await uploadThroughApi(BASE, 'off.csv', csv);
+    await page.goto(`/?session=${id}`);
+    await waitCompleted(page);
+    await waitCount(page, 'review', 2);
+    await openReviewTab(page);
+    await waitReviewList(page, ['Boyhood', 'Whiplash']);
+
+    // Free text: the results come as the person types (debounced), each with
+    // its director and runtime read lazily.
+    const boyhood = reviewCard(page, 'Boyhood');
+    await boyhood.getByText('Search TMDB for another match').click();
+    await boyhood.getByLabel('Search TMDB', { exact: true }).fill('gone girl');
+    await boyhood.getByLabel('Year').fill('2014');
+    const result = boyhood.locator('.review-results button', { hasText: 'Gone Girl' });
+    await result.waitFor();
+    await waitFor(page, () => /David Fincher/.test(document.querySelector('#review-list .review-results .choice-meta')?.textContent ?? ''),
+      null, 'the result’s director, read lazily');
+    assert.match(await result.innerText(), /2014/);
+    await result.click();
+    await waitReviewList(page, ['Whiplash']);
+
+    // A pasted TMDB address names one record.
+    const whiplash = reviewCard(page, 'Whiplash');
+    await whiplash.focus();
+    await page.keyboard.press('/');
+    const query = whiplash.getByLabel('Search TMDB', { exact: true });
+    assert.ok(await query.evaluate((input) => input === document.activeElement), '/ opens the search');
+    await query.fill(`https://www.themoviedb.org/movie/${exMachina.id}-ex-machina`);
+    await query.press('Enter');
+    const pasted = whiplash.getByRole('button', { name: 'Pick Ex Machina (2015) for “Whiplash”' });
+    await pasted.click();
+    await waitReviewList(page, []);
+    await page.locator('#review-empty').waitFor();
+    await waitCount(page, 'review', 0);
+
+    await waitFor(page, () => document.getElementById('count-enriched').textContent === '2', null, 'both films enriched');
+    const after = await filmsOf(id);
+    assert.deepEqual([after.Boyhood.status, after.Boyhood.tmdb_id], ['enriched', goneGirl.id]);
+    assert.deepEqual([after.Whiplash.status, after.Whiplash.tmdb_id], ['enriched', exMachina.id]);
+    assert.equal((await api(`/api/session/${id}`)).review_count, 0);
+  });
+
+  test('"Accept all" takes every proposal at N % or more, and another page follows live', async (t) => {
+    const { films, csv } = await offByYears([['Inside Out', 2], ['Sicario', 2], ['The Lobster', 3], ['Arrival', 3]]);
+    const id = await uploadThroughApi(BASE, 'off.csv', csv);
+    const { page } = await open(t);
+    const { page: other } = await open(t);
+    for (const p of [page, other]) {
+      await p.goto(`/?session=${id}`);
+      await waitCompleted(p);
+      await waitCount(p, 'review', 4);
+      await openReviewTab(p);
+      await waitReviewList(p, ['Inside Out', 'Sicario', 'The Lobster', 'Arrival']);
+    }
+
+    // Two years off is at 73 % or more, three off under 71 %.
+    await page.getByLabel('Accept all at or above').fill('72');
+    const acceptAll = page.locator('#review-accept-all');
+    assert.equal(await acceptAll.innerText(), 'Accept 2 films at 72 % or more');
+    await acceptAll.click();
+    await page.locator('#review-status', { hasText: 'Accepted 2 films at 72 % or more; 2 films left to review.' }).waitFor();
+    await waitReviewList(page, ['The Lobster', 'Arrival']);
+    await waitCount(page, 'review', 2);
+
+    // The other page, whose stream ended with the session, follows.
+    await waitReviewList(other, ['The Lobster', 'Arrival']);
+    await waitCount(other, 'review', 2);
+    await waitFor(other, () => document.getElementById('count-review').textContent === '2', null, 'the other page’s counter');
+
+    // One more accepted on the first page leaves the other page too.
+    await reviewCard(page, 'Arrival').getByRole('button', { name: /^Accept Arrival/ }).click();
+    await waitReviewList(page, ['The Lobster']);
+    await waitReviewList(other, ['The Lobster']);
+    await waitFor(other, () => document.getElementById('count-review').textContent === '1', null, 'the other page’s counter');
+    assert.equal(await text(other, '#tab-count-review'), '1');
+
+    const after = await filmsOf(id);
+    assert.deepEqual(
+      ['Inside Out', 'Sicario', 'The Lobster', 'Arrival'].map((title) => after[title].status),
+      ['enriched', 'enriched', 'review', 'enriched'],
+    );
+    assert.equal(after.Sicario.tmdb_id, films[1].id);
+    const stats = await api(`/api/session/${id}/stats`);
+    assert.equal(stats.review_movies, 1);
   });
 });

@@ -44,7 +44,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Some(Command::TmdbSim(args)) => {
             init_tracing(LogFormat::Text, SERVER_LOGS);
             args.sim.validate().map_err(anyhow::Error::msg)?;
-            reelstream::tmdb::sim::serve(args.sim, &args.bind).await?;
+            reelstream::tmdb::sim::serve(args.sim, &args.bind, args.catalog.as_deref()).await?;
         }
         Some(Command::Serve(config)) => {
             init_tracing(config.log_format, SERVER_LOGS);

@@ -63,6 +63,10 @@ pub struct SimArgs {
     /// Address the simulator listens on (port 0 picks one; the base URL is printed).
     #[arg(long, env = "REELSTREAM_SIM_BIND", default_value = "127.0.0.1:8090")]
     pub bind: String,
+    /// A catalog file to serve instead of the embedded one: `catalog.json`'s
+    /// format or the shared real-data catalog's, plain `.json` or `.json.gz`.
+    #[arg(long, env = "REELSTREAM_SIM_CATALOG", value_name = "FILE")]
+    pub catalog: Option<std::path::PathBuf>,
     /// Simulator behaviour.
     #[command(flatten)]
     pub sim: crate::tmdb::sim::SimConfig,

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Deserializer};
 
-use super::search::{TitleWords, words};
+use super::search::{SearchIndex, TitleWords};
 use crate::tmdb::types::{Genre, ProductionCountry, SpokenLanguage, date_year};
 
 /// The catalog compiled into the binary.
@@ -49,20 +49,22 @@ pub struct CatalogMovie {
     /// ISO 639-1 code of the original language.
     #[serde(default)]
     pub original_language: String,
-    /// Other titles it is known by (plain strings or TMDB's `{title}` objects).
-    #[serde(default, deserialize_with = "titles")]
+    /// Other titles it is known by (plain strings or TMDB's `{title}` objects;
+    /// `alt_titles` in the shared catalog's format).
+    #[serde(default, alias = "alt_titles", deserialize_with = "titles")]
     pub alternative_titles: Vec<String>,
-    /// Primary release date `YYYY-MM-DD`.
-    #[serde(default)]
+    /// Primary release date `YYYY-MM-DD`; `""` is none.
+    #[serde(default, deserialize_with = "non_empty")]
     pub release_date: Option<String>,
-    /// Runtime in minutes.
-    #[serde(default)]
+    /// Runtime in minutes; 0 is unknown, as TMDB sends it.
+    #[serde(default, deserialize_with = "runtime")]
     pub runtime: Option<u32>,
-    /// Genres.
-    #[serde(default)]
+    /// Genres (TMDB's objects, or names as the shared catalog writes them).
+    #[serde(default, deserialize_with = "genres")]
     pub genres: Vec<Genre>,
-    /// Production countries.
-    #[serde(default)]
+    /// Production countries (TMDB's objects, or ISO codes as the shared
+    /// catalog's `countries` writes them).
+    #[serde(default, alias = "countries", deserialize_with = "countries")]
     pub production_countries: Vec<ProductionCountry>,
     /// Spoken languages.
     #[serde(default)]
@@ -82,11 +84,11 @@ pub struct CatalogMovie {
     /// Plot summary.
     #[serde(default)]
     pub overview: String,
-    /// Directors.
-    #[serde(default)]
+    /// Directors (objects, or names given a stable synthetic id).
+    #[serde(default, deserialize_with = "people")]
     pub directors: Vec<CatalogPerson>,
-    /// Cast in billing order.
-    #[serde(default)]
+    /// Cast in billing order (objects, or names given a stable synthetic id).
+    #[serde(default, deserialize_with = "cast")]
     pub cast: Vec<CatalogCast>,
 }
 
@@ -186,6 +188,14 @@ pub enum CatalogError {
     /// Not JSON of the catalog's shape.
     #[error("catalog JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The file could not be read or decompressed.
+    #[error("catalog {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
     /// Two entries of one kind share an id.
     #[error("catalog has {kind} id {id} twice")]
     DuplicateId {
@@ -211,9 +221,9 @@ pub struct Catalog {
     movie_by_id: HashMap<i64, usize>,
     tv_by_id: HashMap<i64, usize>,
     by_imdb: HashMap<String, ImdbTarget>,
-    /// Per movie, the words of its title, original title and alternative titles.
-    movie_words: Vec<Vec<TitleWords>>,
-    tv_words: Vec<Vec<TitleWords>>,
+    /// The words of each movie's title, original title and alternative titles.
+    movie_index: SearchIndex,
+    tv_index: SearchIndex,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +253,30 @@ impl Catalog {
         Self::new(file.movies, file.tv)
     }
 
+    /// Loads a catalog file: `catalog.json`'s format or the shared real-data
+    /// catalog's (`{"movies":[{…,"genres":["Comedy"],"directors":["name"],
+    /// "alt_titles":[…]}]}`), plain or gzipped (told by its first bytes).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Catalog, CatalogError> {
+        use std::io::Read;
+        let path = path.as_ref();
+        let io = |source| CatalogError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let raw = std::fs::read(path).map_err(io)?;
+        let json = if raw.starts_with(&[0x1f, 0x8b]) {
+            let mut text = String::with_capacity(raw.len() * 6);
+            flate2::read::MultiGzDecoder::new(raw.as_slice())
+                .read_to_string(&mut text)
+                .map_err(io)?;
+            text
+        } else {
+            String::from_utf8(raw)
+                .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?
+        };
+        Self::from_json(&json)
+    }
+
     /// Indexes the given films and shows.
     pub fn new(movies: Vec<CatalogMovie>, tv: Vec<CatalogTv>) -> Result<Catalog, CatalogError> {
         let movie_by_id = index_ids("movie", movies.iter().map(|m| m.id))?;
@@ -265,22 +299,31 @@ impl Catalog {
                 .map(TitleWords::new)
                 .collect()
         };
-        let movie_words = movies
-            .iter()
-            .map(|m| names(&m.title, m.original_title(), &m.alternative_titles))
-            .collect();
-        let tv_words = tv
-            .iter()
-            .map(|t| names(&t.name, t.original_name(), &t.alternative_titles))
-            .collect();
+        let movie_index = SearchIndex::new(
+            movies
+                .iter()
+                .map(|m| {
+                    let titles = names(&m.title, m.original_title(), &m.alternative_titles);
+                    (titles, m.popularity, m.id)
+                })
+                .collect(),
+        );
+        let tv_index = SearchIndex::new(
+            tv.iter()
+                .map(|t| {
+                    let titles = names(&t.name, t.original_name(), &t.alternative_titles);
+                    (titles, t.popularity, t.id)
+                })
+                .collect(),
+        );
         Ok(Catalog {
             movies,
             tv,
             movie_by_id,
             tv_by_id,
             by_imdb,
-            movie_words,
-            tv_words,
+            movie_index,
+            tv_index,
         })
     }
 
@@ -313,38 +356,26 @@ impl Catalog {
         }
     }
 
-    /// Films any of whose titles holds every word of `query`, released in
-    /// `year` if given, most popular first.
+    /// Films any of whose titles holds every word of `query` (the last may
+    /// be a prefix), released in `year` if given, most popular first.
     pub fn search_movies(&self, query: &str, year: Option<i32>) -> Vec<&CatalogMovie> {
-        let query = words(query);
-        let mut hits: Vec<&CatalogMovie> = self
-            .movies
-            .iter()
-            .zip(&self.movie_words)
-            .filter(|(m, names)| {
-                year.is_none_or(|y| m.year() == Some(y)) && names.iter().any(|n| n.matches(&query))
+        self.movie_index
+            .search(query, |i| {
+                year.is_none_or(|y| self.movies[i].year() == Some(y))
             })
-            .map(|(m, _)| m)
-            .collect();
-        hits.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
-        hits
+            .into_iter()
+            .map(|i| &self.movies[i])
+            .collect()
     }
 
     /// Shows any of whose names holds every word of `query`, first aired in
     /// `year` if given, most popular first.
     pub fn search_tv(&self, query: &str, year: Option<i32>) -> Vec<&CatalogTv> {
-        let query = words(query);
-        let mut hits: Vec<&CatalogTv> = self
-            .tv
-            .iter()
-            .zip(&self.tv_words)
-            .filter(|(t, names)| {
-                year.is_none_or(|y| t.year() == Some(y)) && names.iter().any(|n| n.matches(&query))
-            })
-            .map(|(t, _)| t)
-            .collect();
-        hits.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
-        hits
+        self.tv_index
+            .search(query, |i| year.is_none_or(|y| self.tv[i].year() == Some(y)))
+            .into_iter()
+            .map(|i| &self.tv[i])
+            .collect()
     }
 }
 
@@ -359,6 +390,152 @@ fn index_ids(
         }
     }
     Ok(index)
+}
+
+/// `None` for an absent or empty string.
+fn non_empty<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(de)?.filter(|s| !s.trim().is_empty()))
+}
+
+/// A runtime; 0 (the shared catalog's "unknown") is none.
+fn runtime<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u32>, D::Error> {
+    Ok(Option::<u32>::deserialize(de)?.filter(|&r| r > 0))
+}
+
+/// An entry given as an object, or as the plain string the shared catalog writes.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OrName<T> {
+    Name(String),
+    Full(T),
+}
+
+fn or_names<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    de: D,
+    from_name: impl Fn(String) -> T,
+) -> Result<Vec<T>, D::Error> {
+    let entries = Option::<Vec<OrName<T>>>::deserialize(de)?.unwrap_or_default();
+    Ok(entries
+        .into_iter()
+        .map(|e| match e {
+            OrName::Name(name) => from_name(name),
+            OrName::Full(full) => full,
+        })
+        .collect())
+}
+
+fn genres<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Genre>, D::Error> {
+    or_names(de, |name| Genre {
+        id: genre_id(&name),
+        name,
+    })
+}
+
+fn countries<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<ProductionCountry>, D::Error> {
+    or_names(de, |code| ProductionCountry {
+        name: country_name(&code).unwrap_or(&code).to_owned(),
+        iso_3166_1: code,
+    })
+}
+
+fn people<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<CatalogPerson>, D::Error> {
+    or_names(de, |name| CatalogPerson {
+        id: person_id(&name),
+        name,
+    })
+}
+
+fn cast<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<CatalogCast>, D::Error> {
+    or_names(de, |name| CatalogCast {
+        id: person_id(&name),
+        name,
+        character: String::new(),
+    })
+}
+
+/// TMDB's id of a movie genre by its English name; a stable id above TMDB's
+/// range for a name TMDB does not have.
+pub(super) fn genre_id(name: &str) -> i64 {
+    const TMDB: [(&str, i64); 19] = [
+        ("Action", 28),
+        ("Adventure", 12),
+        ("Animation", 16),
+        ("Comedy", 35),
+        ("Crime", 80),
+        ("Documentary", 99),
+        ("Drama", 18),
+        ("Family", 10751),
+        ("Fantasy", 14),
+        ("History", 36),
+        ("Horror", 27),
+        ("Music", 10402),
+        ("Mystery", 9648),
+        ("Romance", 10749),
+        ("Science Fiction", 878),
+        ("TV Movie", 10770),
+        ("Thriller", 53),
+        ("War", 10752),
+        ("Western", 37),
+    ];
+    TMDB.iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+        .map_or_else(|| 20_000 + (fnv1a(name) % 10_000) as i64, |(_, id)| *id)
+}
+
+/// A stable synthetic person id for a name the catalog gives without one,
+/// above the ids TMDB has handed out.
+pub(super) fn person_id(name: &str) -> i64 {
+    100_000_000 + (fnv1a(name) % 900_000_000) as i64
+}
+
+/// FNV-1a, 64 bits: stable across builds and platforms, unlike `DefaultHasher`.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// English names of the production countries most films have (TMDB's spelling).
+fn country_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "US" => "United States of America",
+        "GB" => "United Kingdom",
+        "FR" => "France",
+        "DE" => "Germany",
+        "CA" => "Canada",
+        "IT" => "Italy",
+        "JP" => "Japan",
+        "ES" => "Spain",
+        "AU" => "Australia",
+        "IN" => "India",
+        "HK" => "Hong Kong",
+        "CN" => "China",
+        "KR" => "South Korea",
+        "SE" => "Sweden",
+        "DK" => "Denmark",
+        "BE" => "Belgium",
+        "NL" => "Netherlands",
+        "MX" => "Mexico",
+        "IE" => "Ireland",
+        "NZ" => "New Zealand",
+        "RU" => "Russia",
+        "BR" => "Brazil",
+        "AR" => "Argentina",
+        "NO" => "Norway",
+        "FI" => "Finland",
+        "CH" => "Switzerland",
+        "AT" => "Austria",
+        "PL" => "Poland",
+        "CZ" => "Czech Republic",
+        "HU" => "Hungary",
+        "ZA" => "South Africa",
+        "IL" => "Israel",
+        "IR" => "Iran",
+        "TW" => "Taiwan",
+        "TH" => "Thailand",
+        "SU" => "Soviet Union",
+        _ => return None,
+    })
 }
 
 /// Alternative titles as plain strings or as TMDB's `{"title": …}` objects.

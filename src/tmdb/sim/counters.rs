@@ -56,6 +56,7 @@ pub struct Counters {
     search_tv: AtomicU64,
     tv: AtomicU64,
     other: AtomicU64,
+    movie_by_imdb: AtomicU64,
     total: AtomicU64,
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
@@ -86,6 +87,10 @@ pub struct CountersSnapshot {
     pub tv: u64,
     /// Requests for any other path.
     pub other: u64,
+    /// Of the `GET /movie/{id}` requests, those by IMDb id (`/movie/tt…`);
+    /// they count in `movie` and, when the film exists, in `movie_details`
+    /// under its TMDB id.
+    pub movie_by_imdb: u64,
     /// All requests, whatever their answer.
     pub total: u64,
     /// Requests being answered now.
@@ -108,7 +113,8 @@ pub struct CountersSnapshot {
     pub unauthorized: u64,
     /// 404 answers served.
     pub not_found: u64,
-    /// `GET /movie/{id}` requests per movie id, whatever their answer.
+    /// `GET /movie/{id}` requests per movie id, whatever their answer (by
+    /// the TMDB id of the film an IMDb id names).
     pub movie_details: BTreeMap<i64, u64>,
 }
 
@@ -148,6 +154,8 @@ pub(super) enum Served {
     Malformed,
     Unauthorized,
     NotFound,
+    /// A details request by IMDb id.
+    MovieByImdb,
 }
 
 impl Counters {
@@ -183,6 +191,7 @@ impl Counters {
             Served::Malformed => &self.malformed,
             Served::Unauthorized => &self.unauthorized,
             Served::NotFound => &self.not_found,
+            Served::MovieByImdb => &self.movie_by_imdb,
         };
         counter.fetch_add(1, Relaxed);
     }
@@ -208,6 +217,7 @@ impl Counters {
             search_tv: load(&self.search_tv),
             tv: load(&self.tv),
             other: load(&self.other),
+            movie_by_imdb: load(&self.movie_by_imdb),
             total: load(&self.total),
             in_flight: load(&self.in_flight),
             peak_in_flight: load(&self.peak_in_flight),
@@ -236,6 +246,7 @@ impl Counters {
             &self.search_tv,
             &self.tv,
             &self.other,
+            &self.movie_by_imdb,
             &self.total,
             &self.peak_rps,
             &self.rate_limited,

@@ -123,14 +123,27 @@ impl Drop for SimHandle {
     }
 }
 
-/// Runs a simulator on `bind` until Ctrl-C (the CLI's simulator command);
-/// prints its base URL on stdout so scripts can pick a free port.
-pub async fn serve(config: SimConfig, bind: &str) -> io::Result<()> {
+/// Runs a simulator on `bind` until Ctrl-C (the CLI's simulator command),
+/// over the catalog file `catalog` or the embedded one; prints its base URL
+/// on stdout so scripts can pick a free port.
+pub async fn serve(
+    config: SimConfig,
+    bind: &str,
+    catalog: Option<&std::path::Path>,
+) -> io::Result<()> {
     config
         .validate()
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    let handle = Simulator::new(config).spawn(bind).await?;
-    tracing::info!(base_url = %handle.base_url, "TMDB simulator listening");
+    let catalog = match catalog {
+        Some(path) => Arc::new(
+            Catalog::from_path(path)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?,
+        ),
+        None => Catalog::embedded(),
+    };
+    let (movies, tv) = (catalog.movies().len(), catalog.tv().len());
+    let handle = Simulator::with_catalog(config, catalog).spawn(bind).await?;
+    tracing::info!(base_url = %handle.base_url, movies, tv, "TMDB simulator listening");
     println!("{}", handle.base_url);
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await

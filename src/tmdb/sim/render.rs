@@ -78,6 +78,46 @@ pub(super) fn movie_details(m: &CatalogMovie, with_credits: bool) -> MovieDetail
     }
 }
 
+/// `GET /movie/{id}` as TMDB answers it with `append_to_response`:
+/// `credits` and `external_ids` only when appended.
+#[derive(serde::Serialize)]
+pub(super) struct MovieDetailsAppended {
+    #[serde(flatten)]
+    details: MovieDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_ids: Option<MovieExternalIds>,
+}
+
+/// A movie's `external_ids`, with TMDB's fields (null when it has none).
+#[derive(serde::Serialize)]
+struct MovieExternalIds {
+    id: i64,
+    imdb_id: Option<String>,
+    wikidata_id: Option<String>,
+    facebook_id: Option<String>,
+    instagram_id: Option<String>,
+    twitter_id: Option<String>,
+}
+
+/// [`movie_details`] plus `external_ids` when appended.
+pub(super) fn movie_details_appended(
+    m: &CatalogMovie,
+    with_credits: bool,
+    with_ids: bool,
+) -> MovieDetailsAppended {
+    MovieDetailsAppended {
+        details: movie_details(m, with_credits),
+        external_ids: with_ids.then(|| MovieExternalIds {
+            id: m.id,
+            imdb_id: m.imdb_id.clone(),
+            wikidata_id: None,
+            facebook_id: None,
+            instagram_id: None,
+            twitter_id: None,
+        }),
+    }
+}
+
 /// A show as a search or find result.
 pub(super) fn tv_result(t: &CatalogTv, media_type: Option<&str>) -> TvResult {
     TvResult {

@@ -152,12 +152,17 @@ impl SimState {
         let arrived = Instant::now();
         let path = req.uri().path();
         let route = ApiRoute::parse(path);
+        // Details by IMDb id count as details of the film they name.
+        let by_imdb = matches!(route, ApiRoute::Movie(id) if is_imdb_id(id));
         let movie_id = match route {
-            ApiRoute::Movie(id) => id.parse().ok(),
+            ApiRoute::Movie(id) => self.movie(id).map(|m| m.id).or_else(|| id.parse().ok()),
             _ => None,
         };
         // Held to the end of the answer: the request is in flight until then.
         let in_flight = self.counters.arrive(route.kind(), movie_id, arrived);
+        if by_imdb {
+            self.counters.served(Served::MovieByImdb);
+        }
         // Limits are decided on arrival, as TMDB's edge does; the latency is the round trip.
         let limited = self.over_limit(in_flight.now, arrived);
         if !self.wait(self.config.latency + self.faults.jitter()).await {
@@ -281,8 +286,12 @@ impl SimState {
         match route {
             ApiRoute::SearchMovie => self.search_movie(params),
             ApiRoute::SearchTv => self.search_tv(params),
-            ApiRoute::Movie(id) => match id.parse().ok().and_then(|id| self.catalog.movie(id)) {
-                Some(m) => Reply::ok(&render::movie_details(m, appends(params, "credits"))),
+            ApiRoute::Movie(id) => match self.movie(id) {
+                Some(m) => Reply::ok(&render::movie_details_appended(
+                    m,
+                    appends(params, "credits"),
+                    appends(params, "external_ids"),
+                )),
                 None => Reply::not_found(),
             },
             ApiRoute::Tv(id) => match id.parse().ok().and_then(|id| self.catalog.tv_show(id)) {
@@ -296,6 +305,15 @@ impl SimState {
             ApiRoute::Find(id) => self.find(id, params),
             ApiRoute::Unknown => Reply::not_found(),
         }
+    }
+
+    /// The film of a details path: its TMDB id, or an IMDb id (`tt…`), which
+    /// TMDB accepts there too (a show's IMDb id is not a movie: none).
+    fn movie(&self, id: &str) -> Option<&super::catalog::CatalogMovie> {
+        if is_imdb_id(id) {
+            return self.catalog.find_imdb(id).0;
+        }
+        id.parse().ok().and_then(|id| self.catalog.movie(id))
     }
 
     /// `year` matches any release date and `primary_release_year` the primary
@@ -363,6 +381,13 @@ impl SimState {
         }
         Reply::ok(&found)
     }
+}
+
+/// `tt` and digits: an IMDb title id.
+fn is_imdb_id(id: &str) -> bool {
+    id.len() > 2
+        && id[..2].eq_ignore_ascii_case("tt")
+        && id[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
 mod params;

@@ -149,3 +149,51 @@ async fn mounts_under_a_prefix_in_process() {
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(counters.snapshot().movie_details_requests(841), 1);
 }
+
+#[tokio::test]
+async fn details_by_imdb_id_answer_as_by_tmdb_id() {
+    let sim = Simulator::new(SimConfig::default());
+    let counters = sim.counters();
+    let ep = sim.endpoint();
+    let appended = "api_key=x&append_to_response=credits,external_ids";
+    let (status, _, by_tmdb) = get(&ep, &format!("/3/movie/841?{appended}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(by_tmdb["external_ids"]["imdb_id"], "tt0087182");
+    assert_eq!(by_tmdb["credits"]["crew"][0]["job"], "Director");
+    for imdb in ["tt0087182", "TT0087182"] {
+        let (status, _, by_imdb) = get(&ep, &format!("/3/movie/{imdb}?{appended}")).await;
+        assert_eq!(status, StatusCode::OK, "{imdb}");
+        assert_eq!(
+            by_imdb, by_tmdb,
+            "{imdb}: the same answer, `id` the TMDB id"
+        );
+    }
+    assert_eq!(by_tmdb["id"], 841);
+    // Without the appends, neither credits' content nor external_ids.
+    let (_, _, bare) = get(&ep, "/3/movie/tt0087182?api_key=x").await;
+    assert!(bare.get("external_ids").is_none());
+    assert!(
+        bare["credits"]["crew"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+
+    let not_found = json!({"success":false,"status_code":34,"status_message":"The resource you requested could not be found."});
+    // No film has it; a show's IMDb id (Chernobyl) is not a movie either.
+    for imdb in ["tt0000000", "tt7366338"] {
+        let (status, _, body) = get(&ep, &format!("/3/movie/{imdb}?{appended}")).await;
+        assert_eq!(
+            (status, &body),
+            (StatusCode::NOT_FOUND, &not_found),
+            "{imdb}"
+        );
+    }
+    let snap = counters.snapshot();
+    assert_eq!((snap.movie, snap.movie_by_imdb), (6, 5));
+    assert_eq!(
+        snap.movie_details_requests(841),
+        4,
+        "counted under the TMDB id"
+    );
+    assert_eq!((snap.not_found, snap.find, snap.total), (2, 0, 6));
+}

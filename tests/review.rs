@@ -288,7 +288,28 @@ async fn the_picker_searches_tmdb_through_the_server(backend: Backend) {
     .await;
 }
 
+async fn an_imdb_keyed_film_costs_one_tmdb_call(backend: Backend) {
+    let app = TestApp::spawn_on_with_catalog(&backend, catalog()).await;
+    let csv = "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n\
+tt0113277,9,2024-01-02,Heat,https://www.imdb.com/title/tt0113277/,Movie,1995\n";
+    let session = app.upload_csv(csv).await;
+    let id = session["id"].as_str().unwrap();
+    app.wait_completed(id, LONG).await;
+    let movies = app.movies(id).await;
+    assert_eq!(
+        (&movies[0]["status"], &movies[0]["tmdb_id"]),
+        (&json!("enriched"), &json!(949))
+    );
+    let calls = app.sim.counters.snapshot();
+    assert_eq!(
+        (calls.total, calls.movie, calls.find),
+        (1, 1, 0),
+        "{calls:?}"
+    );
+}
+
 on_both_backends! {
     unsure_matches_go_to_review_and_a_person_accepts_them,
     the_picker_searches_tmdb_through_the_server,
+    an_imdb_keyed_film_costs_one_tmdb_call,
 }

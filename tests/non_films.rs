@@ -66,9 +66,12 @@ async fn imdb_title_type_decides_and_skipped_rows_cost_no_tmdb_call(backend: Bac
             "{title}: {status}"
         );
     }
-    // One `/find` per film looked up; none for the three skipped rows.
+    // One `/3/movie/{imdb_id}` per film looked up, and `/find` only after
+    // its 404 (the two shows, and the two films the catalog lacks); no call
+    // for the three skipped rows.
     let calls = app.sim.counters.snapshot();
-    assert_eq!(calls.find, 5, "{calls:?}");
+    assert_eq!(calls.movie_by_imdb, 5, "{calls:?}");
+    assert_eq!((calls.find, calls.not_found), (4, 4), "{calls:?}");
 
     // Every movie event's progress counts the skipped rows; they have no event.
     let events = sse_until_completed(&app, id, Some("0")).await;

@@ -138,6 +138,17 @@ async fn unsure_matches_go_to_review_and_a_person_accepts_them(backend: Backend)
         (&json!(3), &json!(3))
     );
 
+    // The library export lists them with their status and proposal.
+    let (status, export) = app
+        .get_json(&format!("/api/session/{id}/export?format=json"))
+        .await;
+    assert_eq!(status, 200);
+    let exported = titled(export.as_array().unwrap(), "Piranha");
+    assert_eq!(
+        (&exported["status"], &exported["tmdb_id"]),
+        (&json!("review"), &json!(43593))
+    );
+
     let before = last_seq(&app, &id).await;
     let patch = |movie_id: i64, body: Value| {
         app.client

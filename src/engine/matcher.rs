@@ -8,11 +8,12 @@
 //! popularity as a tie-breaker between remakes of equal title and year.
 //!
 //! The verdict (README, "Review") accepts the best candidate only when its
-//! title fits, its year is at most one off, its score reaches
+//! title fits — the same title at most a year off, or a looser fit (an
+//! article, a typo, the export's own subtitle) at the exact year — its score reaches
 //! [`AUTO_ACCEPT`], and no other candidate that fits as well comes within
 //! [`RUNNER_UP_MARGIN`] of it. A candidate that only partly fits — the year
-//! two or three off, or one title holding the other's words at the exact
-//! year — is proposed for review, never accepted.
+//! further off, an export title shorter than TMDB's, or one title holding the
+//! other's words at the exact year — is proposed for review, never accepted.
 
 use crate::domain::{Candidate, MediaType};
 use crate::tmdb::types::{MovieResult, TvResult, image_url};
@@ -33,10 +34,11 @@ pub struct Wanted<'a> {
 pub enum Fit {
     /// Neither title nor year says it is the film.
     No,
-    /// Worth proposing, never accepting: the title fits but the year is two
-    /// or three off, or the titles only partly match at the exact year.
+    /// Worth proposing, never accepting: the title fits but the year is off
+    /// (beyond one, or at all for a loose fit), the export's title is
+    /// shorter than TMDB's, or the titles only partly match at the exact year.
     Partial,
-    /// The title fits and the year is at most one off.
+    /// The same title at most a year off, or a loose fit at the exact year.
     Sure,
 }
 
@@ -70,9 +72,9 @@ const TITLE_FIT: f64 = 0.88;
 pub const AUTO_ACCEPT: f64 = 0.75;
 /// A runner-up that fits as well and scores within this of the best is a
 /// namesake (same title, same year) told apart by popularity alone: a
-/// person decides. Popularity weighs 0.1, so this is a popularity gap of
-/// about a fifth of its scale.
-pub const RUNNER_UP_MARGIN: f64 = 0.02;
+/// person decides. Popularity weighs 0.1, so this is half its scale: one
+/// namesake must be over ten times as popular to be taken without asking.
+pub const RUNNER_UP_MARGIN: f64 = 0.05;
 /// How many candidates a film in review or unmatched keeps.
 pub const KEPT_CANDIDATES: usize = 5;
 /// Poster size of a candidate's thumbnail.
@@ -112,25 +114,45 @@ fn main_title(raw: &str) -> Option<&str> {
         .map(|at| &raw[..at])
 }
 
-/// Similarity of raw titles: normalised, and also with a subtitle dropped on
-/// either side, which is how exports and TMDB most often disagree.
-fn raw_title_similarity(wanted: &str, wanted_norm: &str, candidate: &str) -> f64 {
-    let full = title_similarity(wanted_norm, &normalize_title(candidate));
-    let wanted_main = main_title(wanted).map(normalize_title);
-    let candidate_main = main_title(candidate).map(normalize_title);
-    let dropped = match (&wanted_main, &candidate_main) {
-        (None, None) => 0.0,
-        (w, c) => {
-            let w = w.as_deref().unwrap_or(wanted_norm);
-            let c = c.clone().unwrap_or_else(|| normalize_title(candidate));
-            if without_article(w) == without_article(&c) {
-                0.9
-            } else {
-                0.0
-            }
-        }
-    };
-    full.max(dropped)
+/// How a candidate's title compares with the export's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum TitleFit {
+    /// No fit.
+    No,
+    /// Written out in full, the export's title is TMDB's with a subtitle or
+    /// leading words missing ("Flow" for "Flow: For Love of Water").
+    Shorter,
+    /// The same title once an article, a typo or the export's own subtitle
+    /// is set aside ("Family Tree" for "The Family Tree", "The Raid:
+    /// Redemption" for "The Raid").
+    Loose,
+    /// The same title, letter for letter once normalised.
+    Exact,
+}
+
+/// Similarity of raw titles (normalised, and with a subtitle dropped on
+/// either side, which is how exports and TMDB most often disagree) and how
+/// it fits.
+fn raw_title_similarity(wanted: &str, wanted_norm: &str, candidate: &str) -> (f64, TitleFit) {
+    let candidate_norm = normalize_title(candidate);
+    if !wanted_norm.is_empty() && wanted_norm == candidate_norm {
+        return (1.0, TitleFit::Exact);
+    }
+    let full = title_similarity(wanted_norm, &candidate_norm);
+    if full >= TITLE_FIT {
+        return (full, TitleFit::Loose);
+    }
+    let main = |raw: &str| main_title(raw).map(normalize_title);
+    let same = |a: &str, b: &str| !a.is_empty() && without_article(a) == without_article(b);
+    // The export's subtitle dropped: TMDB's title is the shorter one.
+    if main(wanted).is_some_and(|w| same(&w, &candidate_norm)) {
+        return (0.9, TitleFit::Loose);
+    }
+    // TMDB's subtitle dropped: the export wrote less than the title.
+    if main(candidate).is_some_and(|c| same(wanted_norm, &c)) {
+        return (0.9, TitleFit::Shorter);
+    }
+    (full, TitleFit::No)
 }
 
 /// Whether two normalised titles partly match: one holds every word of the
@@ -181,22 +203,24 @@ struct Found<'a> {
 }
 
 fn score(wanted: &Wanted<'_>, wanted_norm: &str, found: Found<'_>) -> Scored {
-    let title_sim = raw_title_similarity(wanted.title, wanted_norm, found.title).max(
-        raw_title_similarity(wanted.title, wanted_norm, found.original_title),
-    );
+    let (title_sim, title_fit) = [found.title, found.original_title]
+        .into_iter()
+        .map(|title| raw_title_similarity(wanted.title, wanted_norm, title))
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
+        .expect("two titles");
     let distance = year_distance(wanted.year, found.year);
     let year_sim = year_score(distance, wanted.year);
     let score = 0.6 * title_sim + 0.3 * year_sim + 0.1 * popularity_score(found.popularity);
-    let title_fits = title_sim >= TITLE_FIT;
-    let fit = match distance {
-        None | Some(0 | 1) if title_fits => Fit::Sure,
-        Some(2 | 3) if title_fits => Fit::Partial,
-        Some(0)
-            if partly_matches(wanted_norm, found.title)
-                || partly_matches(wanted_norm, found.original_title) =>
-        {
-            Fit::Partial
-        }
+    let partly = || {
+        partly_matches(wanted_norm, found.title)
+            || partly_matches(wanted_norm, found.original_title)
+    };
+    // What only fits loosely must be right on the year to be sure.
+    let fit = match (title_fit, distance) {
+        (TitleFit::Exact, None | Some(0 | 1)) | (TitleFit::Loose, None | Some(0)) => Fit::Sure,
+        (TitleFit::Exact | TitleFit::Loose, Some(1..=3)) => Fit::Partial,
+        (TitleFit::Shorter, None | Some(0..=1)) => Fit::Partial,
+        (_, Some(0)) if partly() => Fit::Partial,
         _ => Fit::No,
     };
     Scored {
@@ -396,15 +420,16 @@ mod tests {
             "2014-10-17",
             30.0,
         )];
+        // TMDB's title is longer than the export's: proposed, not accepted.
+        let ranked = rank_movies(
+            &Wanted {
+                title: "Birdman",
+                year: Some(2014),
+            },
+            &birdman,
+        );
         assert!(
-            best(&rank_movies(
-                &Wanted {
-                    title: "Birdman",
-                    year: Some(2014)
-                },
-                &birdman
-            ))
-            .is_some()
+            matches!(verdict(&ranked), Verdict::Review(top) if top.candidate.tmdb_id == 194662)
         );
         let fast = [movie(
             13804,
@@ -450,7 +475,7 @@ mod tests {
     }
 
     #[test]
-    fn without_a_year_popularity_breaks_the_tie() {
+    fn without_a_year_the_popular_remake_is_proposed_not_accepted() {
         let ranked = rank_movies(
             &Wanted {
                 title: "Dune",
@@ -458,6 +483,78 @@ mod tests {
             },
             &dunes(),
         );
-        assert_eq!(best(&ranked).unwrap().candidate.tmdb_id, 438631);
+        assert!(
+            matches!(verdict(&ranked), Verdict::Review(top) if top.candidate.tmdb_id == 438631)
+        );
+    }
+
+    #[test]
+    fn a_loose_fit_a_year_off_is_proposed_not_accepted() {
+        // 'Family Tree' (2012) is not TMDB's 'The Family Tree' (2011).
+        let family = [movie(
+            73846,
+            "The Family Tree",
+            "The Family Tree",
+            "2011-08-26",
+            3.0,
+        )];
+        let wanted = |year| Wanted {
+            title: "Family Tree",
+            year: Some(year),
+        };
+        assert!(matches!(
+            verdict(&rank_movies(&wanted(2012), &family)),
+            Verdict::Review(_)
+        ));
+        assert!(best(&rank_movies(&wanted(2011), &family)).is_some());
+    }
+
+    #[test]
+    fn an_export_title_shorter_than_tmdbs_is_proposed_not_accepted() {
+        // 'Flow' (2008) is not 'Flow: For Love of Water' (2008).
+        let flow = [movie(
+            18187,
+            "Flow: For Love of Water",
+            "Flow: For Love of Water",
+            "2008-09-12",
+            2.0,
+        )];
+        let ranked = rank_movies(
+            &Wanted {
+                title: "Flow",
+                year: Some(2008),
+            },
+            &flow,
+        );
+        assert!(matches!(verdict(&ranked), Verdict::Review(_)));
+        // The other way round, TMDB lacking the export's subtitle, fits.
+        let raid = [movie(94329, "The Raid", "Serbuan maut", "2011-09-08", 20.0)];
+        let ranked = rank_movies(
+            &Wanted {
+                title: "The Raid: Redemption",
+                year: Some(2011),
+            },
+            &raid,
+        );
+        assert!(best(&ranked).is_some());
+    }
+
+    #[test]
+    fn namesakes_of_one_year_are_a_persons_call() {
+        // 'Love Me' (2014) and 'Love me!' (2014): popularity alone tells them apart.
+        let namesakes = [
+            movie(336307, "Love me!", "Love me!", "2014-03-01", 1.2),
+            movie(320420, "Love Me", "Love Me", "2014-05-01", 0.6),
+        ];
+        let ranked = rank_movies(
+            &Wanted {
+                title: "Love Me",
+                year: Some(2014),
+            },
+            &namesakes,
+        );
+        assert!(matches!(verdict(&ranked), Verdict::Review(_)));
+        let ids: Vec<i64> = ranked.iter().map(|s| s.candidate.tmdb_id).collect();
+        assert!(ids.contains(&320420));
     }
 }

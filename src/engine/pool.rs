@@ -25,6 +25,11 @@ impl Pool {
         None
     }
 
+    /// Adds candidates without letting them settle the film.
+    pub(super) fn keep(&mut self, ranked: Vec<Scored>) {
+        self.0.extend(ranked);
+    }
+
     /// Whether some candidate seen so far is worth proposing.
     pub(super) fn has_proposal(&self) -> bool {
         matches!(verdict(&self.ranked()), Verdict::Review(_))

@@ -12,7 +12,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use tokio::sync::OnceCell;
 
 use super::enrichment::Outcome;
-use super::matcher::{Wanted, rank_movies, rank_tv};
+use super::matcher::{Verdict, Wanted, rank_movies, rank_tv, verdict};
 use super::normalize::lookup_key;
 use super::pool::{Pool, Resolution, matched};
 use super::variants::query_variants;
@@ -237,7 +237,15 @@ impl Resolver {
         // releases alike; scoring picks among them.
         let page = self.tmdb.search_movie(&film.title, None).await?;
         let crowded = page.total_results as usize > page.results.len();
-        if let Some(found) = pool.offer(rank_movies(&wanted, &page.results)) {
+        let ranked = rank_movies(&wanted, &page.results);
+        // A crowded first page's match a year off may hide the film itself
+        // (or its namesake) beyond the page: the year's search decides.
+        let hidden = crowded
+            && film.year.is_some()
+            && matches!(verdict(&ranked), Verdict::Accept(top) if top.candidate.year != film.year);
+        if hidden {
+            pool.keep(ranked);
+        } else if let Some(found) = pool.offer(ranked) {
             return Ok(found);
         }
         // A common title may hide the film beyond the first page: search its

@@ -11,6 +11,7 @@ mod m20261205_000006_session_import_notes;
 mod m20261206_000007_skipped;
 mod m20261207_000008_viewings;
 mod m20261208_000009_review;
+mod m20261209_000010_partial_lease_index;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_skipped::Migration),
             Box::new(m20261207_000008_viewings::Migration),
             Box::new(m20261208_000009_review::Migration),
+            Box::new(m20261209_000010_partial_lease_index::Migration),
         ]
     }
 }

@@ -12,12 +12,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reelstream::tmdb::sim::{Catalog, CatalogMovie, SimConfig, SimHandle, Simulator};
 use serde_json::{Value, json};
+
+#[path = "support/server.rs"]
+mod server;
 
 /// Settings from the command line.
 struct Options {
@@ -289,48 +292,15 @@ impl Server {
             "sqlite://{}?mode=rwc",
             dir.path().join("accuracy.db").display()
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_reelstream"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .args([
-                "--database-url",
-                &database,
-                "--tmdb-base-url",
-                &sim.base_url,
-            ])
-            .args(["--tmdb-api-key", "bench", "--tmdb-rps", "100000"])
-            .args(["--tmdb-concurrency", "16", "--max-rows", "50000"])
-            .env(
-                "RUST_LOG",
-                std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the reelstream binary starts");
-        let server = Self {
+        let client = reqwest::Client::new();
+        let extra = ["--tmdb-rps", "100000", "--tmdb-concurrency", "16"];
+        let (child, url) = server::spawn(&client, &database, &sim.base_url, &extra).await;
+        Self {
             child,
-            url: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
+            url,
+            client,
             _dir: dir,
-        };
-        for _ in 0..400 {
-            if server
-                .client
-                .get(format!("{}/readyz", server.url))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-            {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("server did not become ready");
     }
 
     /// Uploads a file, waits for `completed`, returns every film of the session.

@@ -6,7 +6,7 @@
 //! The server runs as its own process (the release binary), so its peak RSS
 //! is its own; the simulator and the clients run in this process.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,45 +36,19 @@ impl Server {
     }
 
     async fn start_with_rps(sim: &SimHandle, database: &str, rps: u32) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_reelstream"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", database, "--tmdb-base-url", &sim.base_url])
-            .args(["--tmdb-api-key", "bench", "--tmdb-rps", &rps.to_string()])
-            .args(["--tmdb-concurrency", "20", "--max-rows", "50000"])
+        let client = reqwest::Client::new();
+        let rps = rps.to_string();
+        let extra = [
+            "--tmdb-rps",
+            &rps,
+            "--tmdb-concurrency",
+            "20",
             // Every subscriber of the fan-out run comes from this one address.
-            .args(["--max-connections-per-client", "4096"])
-            // BENCH_SERVER_LOG=reelstream::engine=debug shows the committer's batches.
-            .env(
-                "RUST_LOG",
-                std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the reelstream binary starts");
-        let server = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
-        };
-        for _ in 0..200 {
-            if server
-                .client
-                .get(format!("{}/readyz", server.url))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-            {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("server did not become ready");
+            "--max-connections-per-client",
+            "4096",
+        ];
+        let (child, url) = server::spawn(&client, database, &sim.base_url, &extra).await;
+        Self { child, url, client }
     }
 
     async fn upload(&self, csv: String) -> (Value, Duration) {
@@ -357,6 +331,8 @@ async fn warm_only(distinct: usize) {
 
 #[path = "reelstream/hostile.rs"]
 mod hostile;
+#[path = "support/server.rs"]
+mod server;
 
 #[tokio::main]
 async fn main() {

@@ -9,7 +9,8 @@
 #      package (openapi-python-client);
 #   4. type-checks the TypeScript example (tsc --noEmit);
 #   5. runs both examples to a `completed` session with the right film count
-#      (TypeScript over SSE and again by polling, Python by polling);
+#      (TypeScript over SSE and again by polling, Python by polling), the
+#      polling runs then deleting their session with its owner token;
 #   6. fuzzes the contract with schemathesis (examples/fuzz/schemathesis.toml).
 #
 # Any failure fails the script; the server is always stopped. Idempotent: the
@@ -77,7 +78,7 @@ assert_result() {
     local result
     result="$(grep '^RESULT ' "$log" | tail -n 1 | cut -d' ' -f2-)"
     [[ -n "$result" ]] || fail "$what printed no RESULT line"
-    RESULT="$result" EXPECTED="$EXPECTED" TRANSPORT="$expect_transport" COUNT_KEY="$count_key" \
+    RESULT="$result" URL="$URL" EXPECTED="$EXPECTED" TRANSPORT="$expect_transport" COUNT_KEY="$count_key" \
         python3 - "$what" <<'PY' || fail "$what: $result"
 import json, os, sys
 r = json.loads(os.environ["RESULT"])
@@ -92,12 +93,23 @@ if r[os.environ["COUNT_KEY"]] != expected:
 transport = os.environ["TRANSPORT"]
 if transport and r.get("transport") != transport:
     problems.append(f"transport {r.get('transport')!r}, expected {transport!r}")
+if r.get("deleted"):
+    import urllib.request, urllib.error
+    try:
+        urllib.request.urlopen(f"{os.environ['URL']}/api/session/{r['session_id']}")
+        problems.append("the session is still there after --delete")
+    except urllib.error.HTTPError as err:
+        if err.code != 404:
+            problems.append(f"the deleted session answers {err.code}, not 404")
 if problems:
     sys.exit(f"{sys.argv[1]}: " + "; ".join(problems))
 print(f"{sys.argv[1]}: ok ({r['total_movies']} films, {r['status']})")
 PY
     passed
-    SESSIONS+=("$(RESULT="$result" python3 -c 'import json,os; print(json.loads(os.environ["RESULT"])["session_id"])')")
+    # Sessions still there give schemathesis real ids to fuzz with.
+    if [[ "$(RESULT="$result" python3 -c 'import json,os; print(json.loads(os.environ["RESULT"]).get("deleted", False))')" == False ]]; then
+        SESSIONS+=("$(RESULT="$result" python3 -c 'import json,os; print(json.loads(os.environ["RESULT"])["session_id"])')")
+    fi
 }
 
 step "tools"
@@ -169,14 +181,14 @@ step "TypeScript example over SSE"
 tail -n 3 "$WORK/ts-sse.log"
 assert_result "TypeScript (SSE)" "$WORK/ts-sse.log" sse films_printed
 
-step "TypeScript example, polling fallback"
-(cd "$TS_DIR" && node_modules/.bin/tsx src/upload.ts "../../$FIXTURE" --base-url "$URL" --poll) >"$WORK/ts-poll.log" 2>&1 \
+step "TypeScript example, polling fallback, then deleting the session with its owner token"
+(cd "$TS_DIR" && node_modules/.bin/tsx src/upload.ts "../../$FIXTURE" --base-url "$URL" --poll --delete) >"$WORK/ts-poll.log" 2>&1 \
     || { cat "$WORK/ts-poll.log"; fail "the TypeScript example (polling)"; }
 tail -n 3 "$WORK/ts-poll.log"
 assert_result "TypeScript (polling)" "$WORK/ts-poll.log" polling films_printed
 
-step "Python example (polling)"
-"$VENV/bin/python" "$PY_DIR/upload.py" "$FIXTURE" --base-url "$URL" >"$WORK/py.log" 2>&1 \
+step "Python example (polling, then deleting the session with its owner token)"
+"$VENV/bin/python" "$PY_DIR/upload.py" "$FIXTURE" --base-url "$URL" --delete >"$WORK/py.log" 2>&1 \
     || { cat "$WORK/py.log"; fail "the Python example"; }
 tail -n 3 "$WORK/py.log"
 assert_result "Python" "$WORK/py.log" "" films_listed

@@ -435,7 +435,7 @@ async fn only_its_own_session_is_enriched_and_it_is_deleted_unless_kept() {
     let db = reelstream::store::Db::connect(&url).await.unwrap();
     let import =
         reelstream::import::parse(b"title,year\nPersona,1966\n", None, &Default::default());
-    let other = reelstream::engine::intake::create_session(&db, import.unwrap())
+    let (other, _) = reelstream::engine::intake::create_session(&db, import.unwrap())
         .await
         .unwrap();
 
@@ -477,6 +477,14 @@ async fn only_its_own_session_is_enriched_and_it_is_deleted_unless_kept() {
         (kept.status.as_str(), kept.processed_count),
         ("completed", 8)
     );
+    // The token it prints, once, is the kept session's owner token.
+    let token = ran
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Owner token ")?.rsplit(' ').next())
+        .expect("the owner token is printed");
+    let stored = reelstream::domain::OwnerTokenHash::from_stored(kept.owner_token_hash.unwrap());
+    assert!(stored.verifies(token), "{}", ran.stderr);
 }
 
 #[cfg(unix)]

@@ -248,6 +248,7 @@ async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again(backend: Ba
         .upload_csv("Name,Year\nThe Lantern Keeper of Vellmar,2016\nDune,2021\n")
         .await;
     let id = session["id"].as_str().unwrap().to_owned();
+    let owner = common::owner_token(&session);
     let done = app.wait_completed(&id, LONG).await;
     assert_eq!(done["unmatched_count"], 1);
     let unmatched = app
@@ -261,6 +262,7 @@ async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again(backend: Ba
     let bad = app
         .client
         .patch(app.url(&movie_path))
+        .bearer_auth(owner)
         .json(&serde_json::json!({"tmdb_id": 999_999_999}))
         .send()
         .await
@@ -269,6 +271,7 @@ async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again(backend: Ba
     let bad = app
         .client
         .patch(app.url(&movie_path))
+        .bearer_auth(owner)
         .json(&serde_json::json!({"tmdb": "x"}))
         .send()
         .await
@@ -278,6 +281,7 @@ async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again(backend: Ba
     let bad = app
         .client
         .patch(app.url(&missing))
+        .bearer_auth(owner)
         .json(&serde_json::json!({"tmdb_id": 550}))
         .send()
         .await
@@ -287,6 +291,7 @@ async fn a_manual_fix_re_enriches_the_film_and_emits_its_event_again(backend: Ba
     let fixed = app
         .client
         .patch(app.url(&movie_path))
+        .bearer_auth(owner)
         .json(&serde_json::json!({"tmdb_id": 550}))
         .send()
         .await
@@ -327,6 +332,7 @@ async fn retry_requeues_failed_films_once_tmdb_answers_again(backend: Backend) {
         .upload_csv("Name,Year\nDune,2021\nSeven Samurai,1954\n")
         .await;
     let id = session["id"].as_str().unwrap().to_owned();
+    let owner = common::owner_token(&session);
     let done = app.wait_completed(&id, LONG).await;
     assert_eq!(done["failed_count"], 2, "{done}");
     let failed = app.movies(&id).await;
@@ -341,6 +347,7 @@ async fn retry_requeues_failed_films_once_tmdb_answers_again(backend: Backend) {
     let response = app
         .client
         .post(app.url(&format!("/api/session/{id}/retry")))
+        .bearer_auth(owner)
         .send()
         .await
         .unwrap();
@@ -354,6 +361,7 @@ async fn retry_requeues_failed_films_once_tmdb_answers_again(backend: Backend) {
     let unknown = app
         .client
         .post(app.url("/api/session/nope/retry"))
+        .bearer_auth(owner)
         .send()
         .await
         .unwrap();

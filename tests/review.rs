@@ -75,8 +75,9 @@ async fn last_seq(app: &TestApp, id: &str) -> i64 {
 
 async fn unsure_matches_go_to_review_and_a_person_accepts_them(backend: Backend) {
     let app = TestApp::spawn_on_with_catalog(&backend, catalog()).await;
-    let session = app.upload_csv(CSV).await;
-    let id = session["id"].as_str().unwrap().to_owned();
+    let uploaded = app.upload_csv(CSV).await;
+    let owner = common::owner_token(&uploaded);
+    let id = uploaded["id"].as_str().unwrap().to_owned();
     let session = app.wait_completed(&id, LONG).await;
     assert_counters_exact(&app, &session).await;
     assert_eq!(
@@ -153,6 +154,7 @@ async fn unsure_matches_go_to_review_and_a_person_accepts_them(backend: Backend)
     let patch = |movie_id: i64, body: Value| {
         app.client
             .patch(app.url(&format!("/api/session/{id}/movies/{movie_id}")))
+            .bearer_auth(owner)
             .json(&body)
             .send()
     };
@@ -182,6 +184,7 @@ async fn unsure_matches_go_to_review_and_a_person_accepts_them(backend: Backend)
     let bulk = |min: f64| {
         app.client
             .post(app.url(&format!("/api/session/{id}/review/accept")))
+            .bearer_auth(owner)
             .json(&json!({ "min_confidence": min }))
             .send()
     };

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use common::TestApp;
@@ -19,36 +17,6 @@ use reelstream::tmdb::sim::SimConfig;
 /// echo differs from the literal one.
 const KEY: &str = "k3y+/=b6e2a9f04c7d1e35";
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.e30.t0k+/=9c41d2";
-
-/// Every log line of this test binary, whatever task wrote it: the server
-/// runs in-process on spawned tasks, which a thread-local subscriber would miss.
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct LogWriter;
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Installs the global capturing subscriber once, at debug for everything.
-fn capture_logs() {
-    static INIT: OnceLock<()> = OnceLock::new();
-    INIT.get_or_init(|| {
-        tracing_subscriber::fmt()
-            .with_env_filter("debug")
-            .with_ansi(false)
-            .with_writer(|| LogWriter)
-            .init();
-    });
-}
 
 /// Every spelling of the secrets a leak could take.
 fn spellings() -> Vec<String> {
@@ -116,6 +84,7 @@ async fn text_of(response: reqwest::Response) -> String {
 
 async fn everything_served(app: &TestApp) -> String {
     let session = app.upload_csv(FILMS).await;
+    let owner = common::owner_token(&session).to_owned();
     let id = session["id"].as_str().unwrap().to_owned();
     app.wait_completed(&id, Duration::from_secs(60)).await;
 
@@ -153,6 +122,7 @@ async fn everything_served(app: &TestApp) -> String {
         let response = app
             .client
             .patch(app.url(&format!("/api/session/{id}/movies/{movie_id}")))
+            .bearer_auth(&owner)
             .json(&serde_json::json!({ "tmdb_id": tmdb_id }))
             .send()
             .await
@@ -180,7 +150,7 @@ fn stored(app: &TestApp) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_credential_leaks_when_tmdb_echoes_the_request() {
-    capture_logs();
+    common::logs::capture();
     // The key alone (sent in the query), then both (the token wins, in a header).
     for token in [None, Some(TOKEN)] {
         let app = TestApp::spawn_with_sim(hostile(), |c| {
@@ -194,7 +164,7 @@ async fn no_credential_leaks_when_tmdb_echoes_the_request() {
         assert_no_secret("the database", &stored(&app));
         app.server.stop().await.expect("server stops");
     }
-    let logs = String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned();
+    let logs = common::logs::captured();
     assert!(
         logs.contains("lookup failed"),
         "the capture sees the server's logs"

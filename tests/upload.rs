@@ -324,6 +324,7 @@ async fn unknown_and_malformed_ids_are_404_problems(backend: Backend) {
     let response = app
         .client
         .delete(app.url("/api/session/0b7e5a0c-0000-4000-8000-000000000000"))
+        .bearer_auth("rso_not-a-session-token")
         .send()
         .await
         .unwrap();
@@ -387,6 +388,7 @@ async fn delete_removes_the_session_and_its_movies(backend: Backend) {
     let response = app
         .client
         .delete(app.url(&format!("/api/session/{id}")))
+        .bearer_auth(common::owner_token(&session))
         .send()
         .await
         .unwrap();

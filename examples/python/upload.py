@@ -5,7 +5,11 @@ openapi-python-client generates from the repository's openapi.yaml:
     pip install -r requirements.txt
     openapi-python-client generate --path ../../openapi.yaml --meta none \
         --output-path reelstream_client --overwrite
-    python upload.py FILE [--base-url URL]
+    python upload.py FILE [--base-url URL] [--delete]
+
+The upload answers with the session and its owner token; reads need only the
+session's id, while a change (here `--delete`) sends the token through the
+generated `AuthenticatedClient` as `Authorization: Bearer <owner_token>`.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from reelstream_client import Client
+from reelstream_client import AuthenticatedClient, Client
 from reelstream_client.api.movies import list_movies
-from reelstream_client.api.sessions import get_session, upload_file
+from reelstream_client.api.sessions import delete_session, get_session, upload_file
 from reelstream_client.models import (
     Movie,
     MovieStatus,
+    OwnedSession,
     Problem,
     Session,
     SessionStatus,
@@ -46,16 +51,25 @@ class ApiProblem(Exception):
             super().__init__(f"{operation}: {answer.status} {answer.title}: {answer.detail}{rows}")
 
 
-def upload(client: Client, path: Path) -> Session:
+def upload(client: Client, path: Path) -> OwnedSession:
     with path.open("rb") as payload:
         body = UploadFileBody(file=File(payload=payload, file_name=path.name))
         answer = upload_file.sync(client=client, body=body)
-    if not isinstance(answer, Session):
+    if not isinstance(answer, OwnedSession):
         raise ApiProblem("uploadFile", answer)
     return answer
 
 
-def wait_completed(client: Client, session: Session, interval: float = 0.25) -> Session:
+def delete(base_url: str, session_id: str, owner_token: str) -> None:
+    """`DELETE /api/session/{id}`: a change, so it carries the owner token."""
+    with AuthenticatedClient(base_url=base_url, token=owner_token, timeout=30.0) as owner:
+        answer = delete_session.sync_detailed(session_id, client=owner)
+    if answer.status_code != 204:
+        parsed = answer.parsed if isinstance(answer.parsed, Problem) else None
+        raise ApiProblem("deleteSession", parsed)
+
+
+def wait_completed(client: Client, session: Session | OwnedSession, interval: float = 0.25) -> Session | OwnedSession:
     """Polls `GET /api/session/{id}`: always correct on its own."""
     while session.status is not SessionStatus.COMPLETED:
         time.sleep(interval)
@@ -103,14 +117,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path, help="a Letterboxd or IMDb export, or any CSV of titles and years")
     parser.add_argument("--base-url", default=os.environ.get("REELSTREAM_URL", "http://127.0.0.1:8080"))
+    parser.add_argument("--delete", action="store_true", help="delete the session afterwards (with its owner token)")
     args = parser.parse_args()
 
     with Client(base_url=args.base_url, timeout=30.0) as client:
         try:
-            session = upload(client, args.file)
-            print(f"session {session.id}: {session.total_movies} films from a {session.source_format} file")
-            session = wait_completed(client, session)
+            uploaded = upload(client, args.file)
+            print(f"session {uploaded.id}: {uploaded.total_movies} films from a {uploaded.source_format} file")
+            session = wait_completed(client, uploaded)
             movies = list(library(client, session.id))
+            if args.delete:
+                delete(args.base_url, session.id, uploaded.owner_token)
         except ApiProblem as problem:
             print(problem, file=sys.stderr)
             return 1
@@ -128,6 +145,7 @@ def main() -> int:
         "total_movies": session.total_movies,
         "films_listed": len(movies),
         "completed_at": completed_at.isoformat() if completed_at else None,
+        "deleted": args.delete,
     }
     # One machine-readable line for scripts (examples/contract.sh asserts on it).
     print("RESULT " + json.dumps(result))

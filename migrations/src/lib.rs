@@ -12,6 +12,7 @@ mod m20261206_000007_skipped;
 mod m20261207_000008_viewings;
 mod m20261208_000009_review;
 mod m20261209_000010_partial_lease_index;
+mod m20261210_000011_owners_and_reimport;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_viewings::Migration),
             Box::new(m20261208_000009_review::Migration),
             Box::new(m20261209_000010_partial_lease_index::Migration),
+            Box::new(m20261210_000011_owners_and_reimport::Migration),
         ]
     }
 }

@@ -28,8 +28,11 @@
 //!   with `data` declared as JSON of the item through `contentMediaType` and
 //!   `contentSchema` (which poem-openapi's metadata cannot carry).
 //! - poem-openapi upper-cases response header names (`LOCATION`); they are
-//!   written in their canonical form (`Location`, `X-Accel-Buffering`), which
-//!   generators use verbatim as property names.
+//!   written in their canonical form (`Location`, `X-Accel-Buffering`,
+//!   `WWW-Authenticate`), which generators use verbatim as property names.
+//! - The error enum is shared by every operation, but only those that
+//!   declare the owner-token scheme can answer 401 or 403: the others do
+//!   not list them.
 
 use std::collections::HashMap;
 
@@ -51,6 +54,14 @@ impl<T: OpenApi> OpenApi for GeneratorFriendly<T> {
             .flat_map(|api| api.paths.iter_mut())
             .flat_map(|path| path.operations.iter_mut());
         for operation in operations {
+            if operation.security.is_empty() {
+                // The error enum is shared; only a writing operation can
+                // answer for a missing or wrong owner token.
+                operation
+                    .responses
+                    .responses
+                    .retain(|r| !matches!(r.status, Some(401 | 403)));
+            }
             for param in &mut operation.params {
                 normalise(&mut param.schema);
             }
@@ -108,6 +119,9 @@ fn one_event(schema_ref: &mut MetaSchemaRef) {
 
 /// `LOCATION` → `Location`, `X-ACCEL-BUFFERING` → `X-Accel-Buffering`.
 pub fn canonical_header_name(name: &str) -> String {
+    if name.eq_ignore_ascii_case("www-authenticate") {
+        return "WWW-Authenticate".to_owned();
+    }
     name.split('-')
         .map(|word| {
             let lower = word.to_ascii_lowercase();

@@ -62,14 +62,28 @@ pub enum ApiError {
     /// an uploaded file that is not a valid export (`errors` lists the rows at fault).
     #[oai(status = 400, content_type = "application/problem+json")]
     BadRequest(Json<Problem>),
+    /// The operation changes a session and needs its owner token
+    /// (`Authorization: Bearer <owner_token>`), which the request lacks.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(
+        Json<Problem>,
+        /// The scheme to authenticate with: `Bearer`.
+        #[oai(header = "WWW-Authenticate")]
+        Box<String>,
+    ),
+    /// The bearer token is not the session's owner token (a shared link
+    /// reads a session but cannot change it).
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
     /// No such session or movie (or an id that cannot be one).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
     /// The method is not allowed on this path.
     #[oai(status = 405, content_type = "application/problem+json")]
     MethodNotAllowed(Json<Problem>),
-    /// The film is not in a state the change applies to: accepting the
-    /// proposal of a film that is not in review.
+    /// The change does not apply in the current state: accepting the
+    /// proposal of a film that is not in review, or re-importing into a
+    /// session that is still enriching.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
     /// The request body is larger than the configured upload limit, in bytes or rows.
@@ -125,6 +139,8 @@ impl ApiError {
         let body = Json(problem(status, detail.into(), errors));
         match status {
             StatusCode::BAD_REQUEST => Self::BadRequest(body),
+            StatusCode::UNAUTHORIZED => Self::Unauthorized(body, Box::new("Bearer".to_owned())),
+            StatusCode::FORBIDDEN => Self::Forbidden(body),
             StatusCode::NOT_FOUND => Self::NotFound(body),
             StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed(body),
             StatusCode::CONFLICT => Self::Conflict(body),
@@ -143,6 +159,8 @@ impl ApiError {
         matches!(
             status,
             StatusCode::BAD_REQUEST
+                | StatusCode::UNAUTHORIZED
+                | StatusCode::FORBIDDEN
                 | StatusCode::NOT_FOUND
                 | StatusCode::METHOD_NOT_ALLOWED
                 | StatusCode::CONFLICT
@@ -188,6 +206,13 @@ pub fn problem(status: StatusCode, detail: String, errors: Vec<ProblemDetail>) -
 /// Turns poem-openapi's request parsing failures (bad query, missing part…) into problems.
 fn bad_request(err: poem::Error) -> ApiError {
     let status = err.status();
+    if status == StatusCode::UNAUTHORIZED {
+        return ApiError::new(
+            status,
+            "this operation changes the session: send its owner token as \
+             `Authorization: Bearer <owner_token>`",
+        );
+    }
     let status = if status.is_client_error() {
         status
     } else {
@@ -266,7 +291,7 @@ pub fn problem_for(status: StatusCode, detail: String) -> poem::Response {
     if ApiError::documents(status) {
         return ApiError::new(status, detail).into_response();
     }
-    // A status no operation documents (a CORS refusal's 403, a 408…) keeps
+    // A status no operation documents (a 408, a 414…) keeps
     // its own code, in the document too.
     let body = poem_openapi::types::ToJSON::to_json_string(&problem(status, detail, Vec::new()));
     poem::Response::builder()

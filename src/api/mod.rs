@@ -8,6 +8,7 @@ mod export;
 mod headers;
 mod health;
 mod movies;
+mod owner;
 mod request_limits;
 mod review;
 mod session;

@@ -6,7 +6,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payl
 
 use super::ApiTags;
 use super::error::ApiError;
-use super::session::find;
+use super::owner::OwnerAuth;
+use super::session::{find, owned};
 use crate::domain::{MediaType, MovieStatus};
 use crate::engine::review;
 use crate::model::{Movie, MovieDetail};
@@ -143,7 +144,7 @@ impl MoviesApi {
     }
 
     /// Decide a film's match: accept the proposal of a film in review, or
-    /// point the film at a TMDB id and re-enrich it.
+    /// point the film at a TMDB id and re-enrich it (owner only).
     #[oai(
         path = "/session/:id/movies/:movie_id",
         method = "patch",
@@ -152,6 +153,7 @@ impl MoviesApi {
     async fn patch(
         &self,
         state: Data<&AppState>,
+        auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
@@ -160,7 +162,7 @@ impl MoviesApi {
         movie_id: Path<i64>,
         fix: Json<MovieFix>,
     ) -> Result<FixResponse, ApiError> {
-        let session = find(&state, &id).await?;
+        let session = owned(&state, &id, &auth).await?;
         let media_type = fix.media_type;
         let film = session_movie(&state, &session.id, movie_id.0).await?;
         let tmdb_id = match (fix.accept, fix.tmdb_id) {

@@ -7,7 +7,8 @@ use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::ApiTags;
 use super::error::ApiError;
-use super::session::find;
+use super::owner::OwnerAuth;
+use super::session::{find, owned};
 use crate::engine::review;
 use crate::state::AppState;
 use crate::store::review::Accepting;
@@ -46,7 +47,7 @@ pub struct ReviewApi;
 
 #[OpenApi(tag = "ApiTags::Movies")]
 impl ReviewApi {
-    /// Accept the proposals of every film in review at or above a confidence.
+    /// Accept the proposals of every film in review at or above a confidence (owner only).
     #[oai(
         path = "/session/:id/review/accept",
         method = "post",
@@ -55,12 +56,13 @@ impl ReviewApi {
     async fn accept(
         &self,
         state: Data<&AppState>,
+        auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
         body: Json<BulkAccept>,
     ) -> Result<Json<BulkAccepted>, ApiError> {
-        let session = find(&state, &id).await?;
+        let session = owned(&state, &id, &auth).await?;
         let min = body.min_confidence;
         if !min.is_finite() {
             return Err(ApiError::new(

@@ -5,6 +5,7 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::ApiTags;
 use super::error::ApiError;
+use super::owner::{self, OwnerAuth};
 use crate::model::Session;
 use crate::state::AppState;
 use crate::store::{entities::session, rematch, sessions};
@@ -46,7 +47,7 @@ impl SessionApi {
         Ok(Json(find(&state, &id).await?.into()))
     }
 
-    /// Queue a session's failed films again.
+    /// Queue a session's failed films again (owner only).
     #[oai(
         path = "/session/:id/retry",
         method = "post",
@@ -55,11 +56,12 @@ impl SessionApi {
     async fn retry(
         &self,
         state: Data<&AppState>,
+        auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<RetryResponse, ApiError> {
-        let session = find(&state, &id).await?;
+        let session = owned(&state, &id, &auth).await?;
         let requeued = rematch::retry_failed(&state.db, &session.id).await?;
         if requeued > 0 {
             tracing::info!(session = %session.id, requeued, "failed films queued again");
@@ -70,7 +72,7 @@ impl SessionApi {
         )))
     }
 
-    /// Delete a session with all its movies and events.
+    /// Delete a session with all its movies and events (owner only).
     #[oai(
         path = "/session/:id",
         method = "delete",
@@ -79,11 +81,12 @@ impl SessionApi {
     async fn delete(
         &self,
         state: Data<&AppState>,
+        auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<DeleteResponse, ApiError> {
-        let id = parse_id(&id)?;
+        let id = owned(&state, &id, &auth).await?.id;
         if sessions::delete(&state.db, &id).await? {
             tracing::info!(session = %id, "session deleted");
             Ok(DeleteResponse::Deleted)
@@ -111,4 +114,16 @@ pub async fn find(state: &AppState, raw_id: &str) -> Result<session::Model, ApiE
     sessions::get(&state.db, &id)
         .await?
         .ok_or_else(|| ApiError::session_not_found(&id))
+}
+
+/// Loads a session for a change: 404 when there is no such session, 403
+/// when `auth` is not its owner token.
+pub async fn owned(
+    state: &AppState,
+    raw_id: &str,
+    auth: &OwnerAuth,
+) -> Result<session::Model, ApiError> {
+    let session = find(state, raw_id).await?;
+    owner::check(&session, auth)?;
+    Ok(session)
 }

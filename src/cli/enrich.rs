@@ -81,7 +81,7 @@ async fn execute(args: EnrichArgs) -> Result<Ended, CliError> {
         return Ok(Ended::Interrupted);
     }
     let format = import.format;
-    let session = intake::create_session(&state.db, import)
+    let (session, owner) = intake::create_session(&state.db, import)
         .await
         .map_err(|err| CliError::runtime("cannot store the films", err))?;
     if !args.quiet {
@@ -101,13 +101,16 @@ async fn execute(args: EnrichArgs) -> Result<Ended, CliError> {
     let ended = enrich(&state, &session, &args, &output, started, &interrupted).await;
 
     if args.keep_session {
-        if !args.quiet {
-            eprintln!(
-                "Session {} kept in the database; `reelstream serve` on it shows \
-                 /api/session/{}",
-                session.id, session.id
-            );
-        }
+        // Printed even when quiet: the token is shown once, and without it
+        // the kept session can be read but never changed.
+        eprintln!(
+            "Session {} kept in the database; `reelstream serve` on it shows \
+             /api/session/{}\nOwner token (shown once; send it as `Authorization: Bearer …` \
+             to change the session): {}",
+            session.id,
+            session.id,
+            owner.expose()
+        );
     } else if let Err(err) = sessions::delete(&state.db, &session.id).await {
         eprintln!("warning: could not delete session {}: {err}", session.id);
     }

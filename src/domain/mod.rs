@@ -6,11 +6,15 @@
 //! that all three spellings come from one definition.
 
 mod enrichment;
+mod import_diff;
 mod lookup_key;
+mod owner;
 mod status;
 mod viewing;
 
 pub use enrichment::{Candidate, Enrichment};
+pub use import_diff::ImportDiff;
 pub use lookup_key::{LookupKey, LookupKeyError};
+pub use owner::{OwnerToken, OwnerTokenHash};
 pub use status::{MediaType, MovieStatus, SessionStatus, SkipReason};
 pub use viewing::Viewing;

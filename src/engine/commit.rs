@@ -19,7 +19,7 @@ use crate::model::{Movie, Session};
 use crate::store::claims::Lease;
 use crate::store::entities::session;
 use crate::store::finalize::{self, FilmOutcome, FinalState};
-use crate::store::{Db, StoreError, counters, events as event_log, sessions};
+use crate::store::{Db, StoreError, WriteTxn, counters, events as event_log, sessions};
 
 /// One finished lookup waiting to be committed.
 pub struct Finished {
@@ -112,6 +112,30 @@ pub(super) fn publish(db: &Db, hub: &Hub, published: Vec<(String, Vec<Arc<Publis
             hub.publish(&session_id, events);
         }
     }
+}
+
+/// Logs one session's events made outside the committer (a person's
+/// decision, a re-import) in `txn`, announces them (PostgreSQL), commits
+/// and publishes them: the caller has saved the session row in `txn`.
+pub(super) async fn log_and_publish(
+    db: &Db,
+    hub: &Hub,
+    txn: WriteTxn,
+    session_id: &str,
+    emitted: Vec<Arc<Published>>,
+) -> Result<(), StoreError> {
+    let log: Vec<_> = emitted
+        .iter()
+        .map(|p| (session_id, p.seq(), p.kind(), p.json()))
+        .collect();
+    event_log::append_events(&txn, &log).await?;
+    let events = vec![(session_id.to_owned(), emitted)];
+    if db.is_postgres() {
+        pg_fanout::announce(&txn, &events).await?;
+    }
+    txn.commit().await?;
+    publish(db, hub, events);
+    Ok(())
 }
 
 /// Commits a batch; returns the events to publish, per session, in seq order.

@@ -7,6 +7,7 @@
 //! once, its log holding only its `completed` event, so that a subscriber's
 //! stream ends as every other session's does.
 
+use crate::domain::OwnerToken;
 use crate::engine::normalize::{lookup_key, show_key};
 use crate::events::{CompletedEvent, Event};
 use crate::import::{Import, ImportedMovie, TitleKind};
@@ -16,8 +17,13 @@ use crate::store::sessions::{self, NewMovie, NewSession};
 use crate::store::{Db, StoreError};
 
 /// Stores a parsed import as a new session whose films are `pending` (or
-/// `skipped`); the caller wakes (or starts) the engine afterwards.
-pub async fn create_session(db: &Db, import: Import) -> Result<session::Model, StoreError> {
+/// `skipped`), owned by the token returned beside it (which is kept nowhere:
+/// the caller hands it out once). The caller wakes (or starts) the engine.
+pub async fn create_session(
+    db: &Db,
+    import: Import,
+) -> Result<(session::Model, OwnerToken), StoreError> {
+    let owner = OwnerToken::generate();
     let encoding = import.encoding.label();
     let upload = NewSession {
         source_format: import.format.as_str(),
@@ -26,6 +32,7 @@ pub async fn create_session(db: &Db, import: Import) -> Result<session::Model, S
         // would still be a truthful, if lossy, record.
         warnings_json: serde_json::to_string(&import.warnings).unwrap_or_else(|_| "[]".into()),
         warnings_total: i64::try_from(import.warnings_total).unwrap_or(i64::MAX),
+        owner: Some(owner.hash()),
     };
     let movies = import
         .movies
@@ -33,7 +40,8 @@ pub async fn create_session(db: &Db, import: Import) -> Result<session::Model, S
         .enumerate()
         .map(new_movie)
         .collect();
-    sessions::create_with(db, upload, movies, completed_event).await
+    let session = sessions::create_with(db, upload, movies, completed_event).await?;
+    Ok((session, owner))
 }
 
 /// The `completed` event of a session complete at its creation, as logged.
@@ -45,7 +53,8 @@ fn completed_event(session: &session::Model) -> String {
     .to_json()
 }
 
-fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
+/// A parsed film as a row to store, numbered from its 0-based position.
+pub(crate) fn new_movie((index, m): (usize, ImportedMovie)) -> NewMovie {
     let (imdb_id, tmdb_id) = (m.imdb_id.as_deref(), m.tmdb_id);
     let (lookup_key, skip_reason) = match m.kind {
         TitleKind::Film => (lookup_key(&m.title, m.year, imdb_id, tmdb_id), None),

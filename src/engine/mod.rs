@@ -8,6 +8,7 @@ pub(crate) mod matcher;
 pub(crate) mod normalize;
 pub mod picker;
 pub(crate) mod pool;
+pub mod reimport;
 pub(crate) mod resolver;
 pub(crate) mod review;
 pub(crate) mod scheduler;

@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
-use super::commit::publish;
+use super::commit::log_and_publish;
 use crate::domain::MovieStatus;
 use crate::events::hub::Hub;
-use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published, pg_fanout};
+use crate::events::{CompletedEvent, Event, MovieEvent, Progress, Published};
 use crate::model::{Movie, Session};
 use crate::store::review::{self, Accepting};
-use crate::store::{Db, StoreError, counters, events as event_log, sessions};
+use crate::store::{Db, StoreError, counters, sessions};
 
 /// Accepts the films in review that `which` names; returns them as
 /// accepted, or None when the session does not exist (any more).
@@ -54,17 +54,7 @@ pub async fn accept(
         });
         emitted.push(Arc::new(Published::new(&event)));
     }
-    let log: Vec<_> = emitted
-        .iter()
-        .map(|p| (session_id, p.seq(), p.kind(), p.json()))
-        .collect();
-    event_log::append_events(&txn, &log).await?;
     counters::save_session(&txn, &session).await?;
-    let events = vec![(session_id.to_owned(), emitted)];
-    if db.is_postgres() {
-        pg_fanout::announce(&txn, &events).await?;
-    }
-    txn.commit().await?;
-    publish(db, hub, events);
+    log_and_publish(db, hub, txn, session_id, emitted).await?;
     Ok(Some(movies))
 }

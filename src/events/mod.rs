@@ -10,7 +10,7 @@ pub mod subscription;
 use poem_openapi::{Object, Union};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::SessionStatus;
+use crate::domain::{ImportDiff, SessionStatus};
 use crate::model::{Movie, Session};
 
 /// A session's counters after a change, carried by each `movie` event.
@@ -79,6 +79,19 @@ pub struct CompletedEvent {
     pub session: Session,
 }
 
+/// A newer export was merged into the session (a re-import): what it
+/// changed, by movie id. `movie` events follow for the films looked up
+/// again, then a `completed`.
+#[derive(Clone, Debug, Serialize, Deserialize, Object)]
+pub struct ImportedEvent {
+    /// Position in the session's log.
+    pub seq: i64,
+    /// The session after the merge.
+    pub session: Session,
+    /// What the import changed.
+    pub diff: ImportDiff,
+}
+
 /// One message of a session's stream; the JSON is identical over SSE and
 /// WebSocket, with `type` telling which.
 #[derive(Clone, Debug, Serialize, Deserialize, Union)]
@@ -95,6 +108,9 @@ pub enum Event {
     /// See [`CompletedEvent`].
     #[oai(mapping = "completed")]
     Completed(CompletedEvent),
+    /// See [`ImportedEvent`].
+    #[oai(mapping = "imported")]
+    Imported(ImportedEvent),
 }
 
 impl Event {
@@ -104,15 +120,17 @@ impl Event {
             Self::Snapshot(e) => e.seq,
             Self::Movie(e) => e.seq,
             Self::Completed(e) => e.seq,
+            Self::Imported(e) => e.seq,
         }
     }
 
-    /// The `type` field: `snapshot`, `movie` or `completed`.
+    /// The `type` field: `snapshot`, `movie`, `completed` or `imported`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Snapshot(_) => "snapshot",
             Self::Movie(_) => "movie",
             Self::Completed(_) => "completed",
+            Self::Imported(_) => "imported",
         }
     }
 

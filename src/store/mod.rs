@@ -8,6 +8,7 @@ pub mod entities;
 pub mod events;
 pub mod finalize;
 pub mod movies;
+pub(crate) mod reimport;
 pub(crate) mod rematch;
 pub(crate) mod review;
 pub mod sessions;

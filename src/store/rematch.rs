@@ -68,6 +68,7 @@ pub async fn rematch(
     active.status = Set(MovieStatus::Pending);
     active.tmdb_id = Set(Some(tmdb_id));
     active.lookup_key = Set(LookupKey::manual(tmdb_id, media_type));
+    active.pinned = Set(true);
     active.error = Set(None);
     active.skip_reason = Set(None);
     active.lease_owner = Set(None);

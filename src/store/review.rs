@@ -47,6 +47,7 @@ pub async fn accept(
         active.status = Set(MovieStatus::Enriched);
         if let Some(key) = pinned {
             active.lookup_key = Set(key);
+            active.pinned = Set(true);
         }
         active.updated_at = Set(now);
         accepted.push(active.update(txn).await?);

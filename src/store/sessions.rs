@@ -2,12 +2,13 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::entities::{event, movie, session, viewing};
 use super::{Db, StoreError, events};
-use crate::domain::{LookupKey, MovieStatus, SessionStatus, SkipReason, Viewing};
+use crate::domain::{LookupKey, MovieStatus, OwnerTokenHash, SessionStatus, SkipReason, Viewing};
 
 /// A movie row to insert, as parsed from an upload.
 #[derive(Clone, Debug)]
@@ -46,6 +47,16 @@ pub struct NewMovie {
 }
 
 impl NewMovie {
+    /// The film's identity in its export, by which a re-import finds it
+    /// again: its Letterboxd film URI, else its lookup key (an IMDb or TMDB
+    /// id, else its folded title and year).
+    pub fn source_key(&self) -> String {
+        match &self.letterboxd_uri {
+            Some(uri) => format!("letterboxd:{uri}"),
+            None => self.lookup_key.to_string(),
+        }
+    }
+
     /// A pending row known by its title, year and key alone.
     pub fn new(row: i32, title: String, year: Option<i32>, lookup_key: LookupKey) -> Self {
         Self {
@@ -82,6 +93,8 @@ pub struct NewSession<'a> {
     pub warnings_json: String,
     /// How many warnings there were in all.
     pub warnings_total: i64,
+    /// What is kept of the owner token; none makes a session no one can change.
+    pub owner: Option<OwnerTokenHash>,
 }
 
 impl<'a> NewSession<'a> {
@@ -92,6 +105,7 @@ impl<'a> NewSession<'a> {
             encoding: "utf-8",
             warnings_json: "[]".to_owned(),
             warnings_total: 0,
+            owner: None,
         }
     }
 }
@@ -148,6 +162,7 @@ pub async fn create_with(
         encoding: upload.encoding.to_owned(),
         warnings: upload.warnings_json,
         warnings_total: upload.warnings_total,
+        owner_token_hash: upload.owner.map(|hash| hash.as_str().to_owned()),
     };
     // A session without rows has no stream to end (no upload creates one).
     let completed = (complete && !movies.is_empty()).then(|| {
@@ -158,29 +173,84 @@ pub async fn create_with(
     session::Entity::insert(session::ActiveModel::from(model.clone()))
         .exec_without_returning(&*txn)
         .await?;
-    for chunk in movies.chunks(INSERT_CHUNK) {
-        let rows = chunk.iter().map(|m| new_movie_row(&model.id, m, now));
-        movie::Entity::insert_many(rows)
-            .exec_without_returning(&*txn)
-            .await?;
-    }
-    let viewings = movies.iter().flat_map(|m| {
-        m.viewings
-            .iter()
-            .enumerate()
-            .map(|(position, v)| new_viewing_row(&model.id, m.row, position, v))
-    });
-    let viewings: Vec<_> = viewings.collect();
-    for chunk in viewings.chunks(INSERT_CHUNK) {
-        viewing::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&*txn)
-            .await?;
-    }
+    insert_rows(&txn, &model.id, &movies, now).await?;
     if let Some(json) = &completed {
         events::append_events(&txn, &[(model.id.as_str(), 1, "completed", json.as_str())]).await?;
     }
     txn.commit().await?;
     Ok(model)
+}
+
+/// Inserts films (numbered already) and their viewings in the caller's
+/// transaction; returns their ids in row order.
+pub(super) async fn insert_films(
+    txn: &DatabaseTransaction,
+    session_id: &str,
+    films: &[NewMovie],
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    insert_rows(txn, session_id, films, now).await?;
+    let Some(first) = films.iter().map(|f| f.row).min() else {
+        return Ok(Vec::new());
+    };
+    Ok(movie::Entity::find()
+        .select_only()
+        .column(movie::Column::Id)
+        .filter(movie::Column::SessionId.eq(session_id))
+        .filter(movie::Column::Row.gte(first))
+        .order_by_asc(movie::Column::Row)
+        .into_tuple()
+        .all(txn)
+        .await?)
+}
+
+async fn insert_rows(
+    txn: &DatabaseTransaction,
+    session_id: &str,
+    films: &[NewMovie],
+    now: chrono::DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in films.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().map(|m| new_movie_row(session_id, m, now));
+        movie::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let viewings: Vec<_> = films
+        .iter()
+        .flat_map(|m| {
+            m.viewings
+                .iter()
+                .enumerate()
+                .map(|(position, v)| new_viewing_row(session_id, m.row, position, v))
+        })
+        .collect();
+    for chunk in viewings.chunks(INSERT_CHUNK) {
+        viewing::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts one film's viewings, keyed by its row.
+pub(super) async fn insert_viewings(
+    txn: &DatabaseTransaction,
+    session_id: &str,
+    row: i32,
+    viewings: &[Viewing],
+) -> Result<(), StoreError> {
+    let rows: Vec<_> = viewings
+        .iter()
+        .enumerate()
+        .map(|(position, v)| new_viewing_row(session_id, row, position, v))
+        .collect();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        viewing::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> movie::ActiveModel {
@@ -198,6 +268,7 @@ fn new_movie_row(session_id: &str, m: &NewMovie, now: chrono::DateTime<Utc>) -> 
         added_date: Set(m.added_date.clone()),
         viewing_count: Set(m.viewings.len() as i32),
         lookup_key: Set(m.lookup_key.clone()),
+        source_key: Set(Some(m.source_key())),
         status: Set(if m.skip_reason.is_some() {
             MovieStatus::Skipped
         } else {

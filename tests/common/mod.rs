@@ -257,6 +257,13 @@ impl TestApp {
     }
 }
 
+/// The owner token an upload's answer carries.
+pub fn owner_token(uploaded: &Value) -> &str {
+    uploaded["owner_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an upload answers with its owner token: {uploaded}"))
+}
+
 /// Asserts the session's counters equal what its movie rows say.
 pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
     let id = session["id"].as_str().unwrap();
@@ -302,6 +309,7 @@ pub async fn assert_counters_exact(app: &TestApp, session: &Value) {
 }
 
 pub mod live;
+pub mod logs;
 
 /// How many sessions `db` holds, read straight from its table.
 pub async fn count_sessions(db: &reelstream::store::Db) -> u64 {

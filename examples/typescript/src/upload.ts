@@ -2,8 +2,10 @@
 // live over Server-Sent Events, or by polling when the stream cannot open.
 //
 //   npm ci && npm run generate        # types from ../../openapi.yaml into src/api.d.ts
-//   npm start -- FILE [--base-url URL] [--poll]
+//   npm start -- FILE [--base-url URL] [--poll] [--delete]
 //
+// The upload answers with the session and its owner token: reads need only the
+// session's id; a change (here `--delete`) sends `Authorization: Bearer <owner_token>`.
 // Every request goes through openapi-fetch, typed by the openapi-typescript
 // output; the stream's messages are typed by the same document's `Event`.
 
@@ -17,6 +19,7 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./api.js";
 
 type Session = components["schemas"]["Session"];
+type OwnedSession = components["schemas"]["OwnedSession"];
 type Movie = components["schemas"]["Movie"];
 type Event = components["schemas"]["Event"];
 
@@ -25,11 +28,12 @@ const { values, positionals } = parseArgs({
   options: {
     "base-url": { type: "string", default: process.env.REELSTREAM_URL ?? "http://127.0.0.1:8080" },
     poll: { type: "boolean", default: false },
+    delete: { type: "boolean", default: false },
   },
 });
 const [path] = positionals;
 if (!path) {
-  console.error("usage: npm start -- FILE [--base-url URL] [--poll]");
+  console.error("usage: npm start -- FILE [--base-url URL] [--poll] [--delete]");
   process.exit(2);
 }
 const baseUrl = values["base-url"];
@@ -58,7 +62,7 @@ function printFilm(movie: Movie): void {
 
 /** `POST /api/upload`. openapi-typescript types a `format: binary` part as a
  * string, so the file itself travels through the body serializer. */
-async function upload(file: File): Promise<Session> {
+async function upload(file: File): Promise<OwnedSession> {
   const { data, error, response } = await client.POST("/api/upload", {
     body: { file: file.name },
     bodySerializer: () => {
@@ -154,6 +158,15 @@ async function* library(id: string): AsyncGenerator<Movie> {
   }
 }
 
+/** `DELETE /api/session/{id}`: a change, so it carries the owner token. */
+async function remove(session: OwnedSession): Promise<void> {
+  const { error, response } = await client.DELETE("/api/session/{id}", {
+    params: { path: { id: session.id } },
+    headers: { Authorization: `Bearer ${session.owner_token}` },
+  });
+  if (error) throw new Error(`deleteSession: ${response.status} ${error.detail}`);
+}
+
 async function main(file: File): Promise<Session> {
   const session = await upload(file);
   console.log(`session ${session.id}: ${session.total_movies} films from a ${session.source_format} file`);
@@ -162,6 +175,7 @@ async function main(file: File): Promise<Session> {
     transport = "polling";
     done = await poll(session, seen);
   }
+  if (values.delete) await remove(session);
   return done;
 }
 
@@ -176,5 +190,5 @@ console.log(
 );
 // One machine-readable line for scripts (examples/contract.sh asserts on it).
 console.log(
-  `RESULT ${JSON.stringify({ transport, session_id: done.id, status: done.status, total_movies: done.total_movies, films_printed: seen.size })}`,
+  `RESULT ${JSON.stringify({ transport, session_id: done.id, status: done.status, total_movies: done.total_movies, films_printed: seen.size, deleted: values.delete })}`,
 );

@@ -48,6 +48,11 @@ pub struct Model {
     pub error: Option<String>,
     pub skip_reason: Option<SkipReason>,
     pub attempts: i32,
+    /// The film's identity in its export, by which a re-import finds it again.
+    pub source_key: Option<String>,
+    /// The match is a person's (a fix or an accepted proposal): kept by every
+    /// lookup, re-import and retry.
+    pub pinned: bool,
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,

@@ -28,6 +28,8 @@ pub struct Model {
     pub warnings: String,
     /// How many warnings the import had in all.
     pub warnings_total: i64,
+    /// SHA-256 of the owner token, hex; none for a session stored before owner tokens.
+    pub owner_token_hash: Option<String>,
 }
 
 /// Sessions relate to movies and events through plain queries, not joins.

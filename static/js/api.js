@@ -1,5 +1,9 @@
 // The reelstream HTTP API, as the dashboard uses it. Errors are RFC 9457
 // problem documents; they are thrown as ApiError carrying the problem.
+// Reads need only a session's id; every change sends the session's owner
+// token (owner.js) as `Authorization: Bearer …`, never in a URL.
+
+import { owners } from './owner.js';
 
 /** An API answer that was not a success, with its problem document. */
 export class ApiError extends Error {
@@ -13,8 +17,9 @@ export class ApiError extends Error {
 
 const enc = encodeURIComponent;
 
-async function request(method, path, { body, json } = {}) {
+async function request(method, path, { body, json, token } = {}) {
   const init = { method, headers: { Accept: 'application/json' } };
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
@@ -33,12 +38,44 @@ async function request(method, path, { body, json } = {}) {
   return data;
 }
 
-/** Uploads a file (multipart part `file`); answers the new Session. */
-export function upload(file) {
+/** Who hears that a change was refused for want of the owner token (`onRefused`). */
+let refused = () => {};
+
+/** Calls `listener(sessionId, error)` when the server refuses a change (401, 403); the token is forgotten by then. */
+export function onRefused(listener) {
+  refused = listener;
+}
+
+/** A change to session `id`, with its owner token; a refusal forgets the token the server would not take. */
+async function change(id, method, path, options = {}) {
+  const token = owners.get(id);
+  try {
+    return await request(method, path, { ...options, token });
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) {
+      if (token) owners.forget(id, token);
+      refused(id, err);
+    }
+    throw err;
+  }
+}
+
+function fileForm(file) {
   const form = new FormData();
   form.append('file', file, file.name);
-  return request('POST', '/api/upload', { body: form });
+  return form;
 }
+
+/** Uploads a file (multipart part `file`); keeps the owner token the answer holds, and answers the new Session. */
+export async function upload(file) {
+  const { owner_token: token, ...session } = await request('POST', '/api/upload', { body: fileForm(file) });
+  owners.set(session.id, token);
+  return session;
+}
+
+/** Uploads a newer export into a session (owner only); answers `{session, diff: {added, changed, removed, unchanged}}`. */
+export const reimport = (id, file) =>
+  change(id, 'POST', `/api/session/${enc(id)}/upload`, { body: fileForm(file) });
 
 /** The session and its counters. */
 export const getSession = (id) => request('GET', `/api/session/${enc(id)}`);
@@ -63,17 +100,17 @@ export const getStats = (id, top = 10) => request('GET', `/api/session/${enc(id)
 
 /** Points a movie at a TMDB id and re-enriches it. */
 export const fixMovie = (id, movieId, tmdbId, mediaType = 'movie') =>
-  request('PATCH', `/api/session/${enc(id)}/movies/${enc(movieId)}`, {
+  change(id, 'PATCH', `/api/session/${enc(id)}/movies/${enc(movieId)}`, {
     json: { tmdb_id: tmdbId, media_type: mediaType },
   });
 
 /** Takes the proposal of a film in review; answers the film, now enriched (409 when not in review). */
 export const acceptReview = (id, movieId) =>
-  request('PATCH', `/api/session/${enc(id)}/movies/${enc(movieId)}`, { json: { accept: true } });
+  change(id, 'PATCH', `/api/session/${enc(id)}/movies/${enc(movieId)}`, { json: { accept: true } });
 
 /** Accepts every proposal at or above `minConfidence` (0–1); answers `{accepted, movie_ids, review_count}`. */
 export const acceptReviews = (id, minConfidence) =>
-  request('POST', `/api/session/${enc(id)}/review/accept`, { json: { min_confidence: minConfidence } });
+  change(id, 'POST', `/api/session/${enc(id)}/review/accept`, { json: { min_confidence: minConfidence } });
 
 /** The picker's TMDB search; `query` is a query string (review.js `searchQuery`). */
 export const searchTmdb = (query) => request('GET', `/api/tmdb/search?${query}`);
@@ -82,7 +119,7 @@ export const searchTmdb = (query) => request('GET', `/api/tmdb/search?${query}`)
 export const tmdbTitle = (mediaType, tmdbId) => request('GET', `/api/tmdb/${enc(mediaType)}/${enc(tmdbId)}`);
 
 /** Queues the failed films again. */
-export const retryFailed = (id) => request('POST', `/api/session/${enc(id)}/retry`);
+export const retryFailed = (id) => change(id, 'POST', `/api/session/${enc(id)}/retry`);
 
 /** Where to download the library. */
 export const exportUrl = (id, format) => `/api/session/${enc(id)}/export?format=${format}`;

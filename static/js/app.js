@@ -1,16 +1,21 @@
 // The reelstream dashboard: routing, a session's progress, its live updates
 // and the actions on it. The upload view (upload.js), the statistics
-// (stats.js), the library (library.js) and its "To review" tab
-// (review-view.js, rules in review.js) have modules of their own; the
-// rules that keep the page consistent are in state.js, away from the DOM so
-// node can unit-test them. Plain ES modules, no build step.
+// (stats.js), the library (library.js) with its "Unmatched" and "To review"
+// tabs (unmatched-view.js, review-view.js, rules in review.js), owner or
+// viewer (access.js, tokens in owner.js) and re-importing (reimport.js)
+// have modules of their own; the rules that keep the page consistent are in
+// state.js, away from the DOM so node can unit-test them. Plain ES modules,
+// no build step.
 
 import * as api from './api.js';
+import { Access } from './access.js';
 import { eta, h, number } from './format.js';
 import { Library } from './library.js';
 import { LiveSession, TRANSPORTS } from './live.js';
+import { bindReimport, showDiff, showImport } from './reimport.js';
 import { needsWatch, sessionStamp } from './review.js';
 import { ReviewPanel } from './review-view.js';
+import { renderSessionInfo } from './session-info.js';
 import { PageState } from './state.js';
 import { Stats } from './stats.js';
 import { bindUpload } from './upload.js';
@@ -18,18 +23,6 @@ import { bindUpload } from './upload.js';
 const $ = (id) => document.getElementById(id);
 
 const TRANSPORT_NAMES = { sse: 'SSE', websocket: 'WebSocket', polling: 'polling' };
-const FORMAT_NAMES = {
-  letterboxd_zip: 'Letterboxd export',
-  letterboxd_watched: 'Letterboxd watched films',
-  letterboxd_ratings: 'Letterboxd ratings',
-  letterboxd_diary: 'Letterboxd diary',
-  letterboxd_watchlist: 'Letterboxd watchlist',
-  letterboxd_reviews: 'Letterboxd reviews',
-  letterboxd_likes: 'Letterboxd liked films',
-  letterboxd_list: 'Letterboxd list',
-  imdb: 'IMDb export',
-  generic: 'CSV',
-};
 /** Window over which the rate of films per second is measured. */
 const RATE_WINDOW_MS = 10000;
 /** How often a completed session with films in review is checked for another person's decisions. */
@@ -45,14 +38,18 @@ const state = {
   watch: null,
 };
 
+// Turning owner or viewer (an owner link, a refused token) brings the controls or takes them away.
+const access = new Access(() => library.redraw());
+const canWrite = () => access.owner;
 const review = new ReviewPanel({
   onAccept: acceptMovie,
   onPick: fixMovie,
   onBulk: acceptAll,
   search: api.searchTmdb,
   details: api.tmdbTitle,
+  canWrite,
 });
-const library = new Library({ onFix: fixMovie, review });
+const library = new Library({ onFix: fixMovie, review, canWrite });
 const stats = new Stats(() => page.sessionId);
 
 // ---- Start-up and routing --------------------------------------------------------
@@ -73,6 +70,7 @@ function allowedTransports() {
 }
 
 function route() {
+  access.adoptFromUrl();
   const id = sessionFromUrl();
   if (id) openSession(id);
   else showUpload();
@@ -92,7 +90,7 @@ function showUpload() {
   document.title = 'reelstream — your film library, enriched live';
 }
 
-/** A session the upload created: its address goes into the history, and it opens. */
+/** A session the upload created (api.upload kept its owner token): its address goes into the history, and it opens. */
 function uploaded(session) {
   history.pushState({ session: session.id }, '', `/?session=${encodeURIComponent(session.id)}`);
   openSession(session.id, session);
@@ -104,6 +102,7 @@ async function openSession(id, known = null) {
   if (page.sessionId === id && state.live) return;
   stopLive();
   page.open(id);
+  access.open(id);
   Object.assign(state, { session: null, samples: [], lastAnnounce: 0 });
   stats.reset();
   library.reset();
@@ -117,6 +116,7 @@ async function openSession(id, known = null) {
   $('stat-tiles').replaceChildren();
   $('charts').replaceChildren();
   $('library-status').textContent = '';
+  showImport('');
   renderProgress(null);
   $('main').focus({ preventScroll: true });
 
@@ -162,6 +162,7 @@ function startLive(from) {
       updateProgress(progress);
       stats.schedule();
     },
+    onImported: (session, diff, seq) => imported(session, diff, seq),
     onCompleted: (session) => {
       updateSession(session);
       stats.refresh(true);
@@ -235,6 +236,8 @@ async function reloadMovies(snapshotSeq) {
   const reload = page.beginReload(snapshotSeq);
   try {
     const movies = await api.allMovies(reload.sessionId);
+    // Films the server no longer lists were removed by a re-import this page did not hear of.
+    library.remove(page.missingFrom(reload, movies, library.movies.keys()));
     const fresh = page.applyReload(reload, movies);
     if (fresh) library.upsert(fresh);
   } catch (err) {
@@ -245,33 +248,8 @@ async function reloadMovies(snapshotSeq) {
 function updateSession(session) {
   if (!session || session.id !== page.sessionId) return;
   state.session = session;
-  $('session-format').textContent = FORMAT_NAMES[session.source_format] || session.source_format;
-  // Only an encoding other than UTF-8 is news to the person who uploaded.
-  const encoding = session.encoding;
-  $('session-encoding').textContent = encoding && encoding !== 'utf-8' ? ` (read as ${encoding})` : '';
-  renderWarnings(session);
+  renderSessionInfo(session);
   updateProgress(session);
-}
-
-/** What the import skipped or dropped: the first warnings, and how many more. */
-function renderWarnings(session) {
-  const warnings = session.warnings || [];
-  const total = session.warnings_total ?? warnings.length;
-  const box = $('session-warnings');
-  box.hidden = total === 0;
-  if (!total) return;
-  $('warnings-summary').textContent =
-    `${number(total)} warning${total === 1 ? '' : 's'}: rows or files skipped or dropped while reading the upload`;
-  const where = (w) =>
-    [w.file, w.row != null ? `line ${w.row}` : null, w.column ? `column ${w.column}` : null]
-      .filter(Boolean)
-      .join(', ');
-  $('warnings-list').replaceChildren(
-    ...warnings.map((w) => h('li', {}, where(w) ? h('span', { class: 'warnings-where' }, `${where(w)}: `) : null, w.message)),
-  );
-  const more = total - warnings.length;
-  $('warnings-more').hidden = more <= 0;
-  $('warnings-more').textContent = more > 0 ? `… and ${number(more)} more` : '';
 }
 
 // ---- Progress ------------------------------------------------------------------------
@@ -422,23 +400,28 @@ async function retryFailed() {
   }
 }
 
-async function copyLink() {
-  const button = $('copy-link');
-  const url = `${location.origin}/?session=${encodeURIComponent(page.sessionId)}`;
-  try {
-    await navigator.clipboard.writeText(url);
-    button.textContent = 'Link copied';
-  } catch {
-    window.prompt('Copy this link to come back to this session:', url);
-  }
-  setTimeout(() => (button.textContent = 'Copy link'), 2000);
+/**
+ * A re-import (its answer, or its `imported` event at `seq`): the films it
+ * removed leave, its diff is shown, the counters and statistics follow.
+ */
+function imported(session, diff, seq = state.live?.lastSeq ?? 0) {
+  const removed = diff?.removed || [];
+  page.remove(removed, seq);
+  library.remove(removed);
+  showDiff(diff);
+  updateSession(session);
+  stats.refresh(true);
 }
 
 // ---- Wiring -----------------------------------------------------------------------
 
 bindUpload(uploaded);
 $('retry-button').addEventListener('click', retryFailed);
-$('copy-link').addEventListener('click', copyLink);
+// The session goes back to enriching: a stream that ended would not report its films.
+bindReimport(() => page.sessionId, (session, diff) => {
+  imported(session, diff);
+  resubscribe();
+});
 $('new-upload').addEventListener('click', (event) => {
   event.preventDefault();
   history.pushState({}, '', '/');

@@ -1,4 +1,5 @@
-// Small formatting helpers shared by the dashboard's views.
+// Small helpers shared by the dashboard's views: formatting, building elements
+// (`h`) and putting them in order without disturbing the focus (`reconcile`).
 
 const locale = document.documentElement.lang || 'en';
 const numberFormat = new Intl.NumberFormat(locale);
@@ -94,4 +95,20 @@ export function h(tag, attrs = {}, ...children) {
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return el;
+}
+
+/**
+ * Puts `children` into `parent` in order, moving only what is out of place.
+ * What leaves goes first, so a card that merely follows a replaced one stays
+ * put; moving a node blurs it, and someone may be typing in it. Focus that a
+ * move still takes is given back.
+ */
+export function reconcile(parent, children) {
+  const focused = parent.contains(document.activeElement) ? document.activeElement : null;
+  const keep = new Set(children);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  children.forEach((child, index) => {
+    if (parent.children[index] !== child) parent.insertBefore(child, parent.children[index] || null);
+  });
+  if (focused?.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }

@@ -1,12 +1,14 @@
 // The library: a table of films by status (paged, sortable, filterable),
-// the "Unmatched" panel where a person fixes a match, and the "To review"
-// panel (review-view.js) where a person confirms a proposed one.
+// the "Unmatched" panel (unmatched-view.js) where a person fixes a match,
+// and the "To review" panel (review-view.js) where a person confirms a
+// proposed one. A viewer (no owner token) gets both without their controls.
 //
-// Rows and cards are keyed by movie and rebuilt only when that movie
-// changes, so live updates do not disturb the focus, a half-typed TMDB id,
-// or the highlight of a film that just arrived.
+// Rows are keyed by movie and rebuilt only when that movie changes, so live
+// updates do not disturb the focus or the highlight of a film that just
+// arrived.
 
-import { h, initials, runtime } from './format.js';
+import { h, initials, reconcile, runtime } from './format.js';
+import { UnmatchedPanel } from './unmatched-view.js';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['review', 'enriched', 'unmatched', 'failed', 'skipped', 'pending'];
@@ -44,21 +46,20 @@ export class Library {
    * @param {(movie: object, tmdbId: number, mediaType: string) => Promise<object|null>} options.onFix
    *   fixes a match and answers the movie as queued again, or null when the
    *   film's newer state has already arrived
-   * @param {{render(movies: Iterable<object>): void, reset(): void}} options.review
+   * @param {{render(movies: Iterable<object>): void, reset(): void, redraw(): void}} options.review
    *   the "To review" panel, drawn from the same films
+   * @param {() => boolean} [options.canWrite] whether this page may change the session (owner.js)
    */
-  constructor({ onFix, review }) {
-    this.onFix = onFix;
+  constructor({ onFix, review, canWrite = () => true }) {
     this.review = review;
+    this.unmatched = new UnmatchedPanel({ onFix, canWrite, onQueued: (movie) => this.upsert([movie]) });
     this.movies = new Map();
-    this.fixing = new Map(); // movie id → message while a manual match is under way
     this.fresh = new Set();
     this.filter = 'all';
     this.query = '';
     this.sort = { key: 'row', dir: 1 };
     this.page = 0;
     this.rows = new Map(); // movie id → {movie, tr}
-    this.cards = new Map(); // movie id → {movie, li, state}
     this.scheduled = false;
 
     this.el = {
@@ -67,8 +68,6 @@ export class Library {
       tabs: [...document.querySelectorAll('#tabs [role="tab"]')],
       tablePanel: document.getElementById('panel-table'),
       unmatchedPanel: document.getElementById('panel-unmatched'),
-      unmatchedList: document.getElementById('unmatched-list'),
-      unmatchedEmpty: document.getElementById('unmatched-empty'),
       reviewPanel: document.getElementById('panel-review'),
       search: document.getElementById('library-search'),
       prev: document.getElementById('page-prev'),
@@ -120,12 +119,10 @@ export class Library {
   /** Forgets every film (a new session). */
   reset() {
     this.movies.clear();
-    this.fixing.clear();
     this.fresh.clear();
     this.rows.clear();
-    this.cards.clear();
     this.el.body.replaceChildren();
-    this.el.unmatchedList.replaceChildren();
+    this.unmatched.reset();
     this.review?.reset();
     this.page = 0;
     this.filter = 'all';
@@ -142,13 +139,26 @@ export class Library {
       // Reloads repeat what is known: keep the same object, so nothing is redrawn.
       if (before && sameMovie(before, movie)) continue;
       this.movies.set(movie.id, movie);
-      if (this.fixing.has(movie.id) && movie.status !== 'pending') {
-        this.fixing.delete(movie.id);
-        this.announceFix(before, movie);
-      }
+      this.unmatched.landed(before, movie);
       if (fresh && movie.status !== 'pending') this.fresh.add(movie.id);
     }
     this.schedule();
+  }
+
+  /** Takes films out of the library (a re-import removed them). */
+  remove(ids) {
+    for (const id of ids) {
+      for (const set of [this.movies, this.fresh, this.rows]) set.delete(id);
+      this.unmatched.remove(id);
+    }
+    this.schedule();
+  }
+
+  /** Builds every card again: the page turned owner or viewer, and their controls come or go. */
+  redraw() {
+    this.unmatched.redraw();
+    this.review?.redraw();
+    this.render();
   }
 
   /** Replaces the whole set of films (polling). */
@@ -196,7 +206,9 @@ export class Library {
       el.textContent = counts[key] ?? 0;
       el.toggleAttribute('data-zero', !counts[key]);
     }
-    if (this.filter === 'unmatched') this.renderUnmatched();
+    if (this.filter === 'unmatched') {
+      this.unmatched.render(this.movies.values(), (m) => !this.query || fold([m.title, m.year].join(' ')).includes(this.query));
+    }
     else if (this.filter === 'review') this.review?.render(this.movies.values());
     else this.renderTable();
     this.fresh.clear();
@@ -252,111 +264,6 @@ export class Library {
       ? `${start + 1}–${start + shown.length} of ${list.length}`
       : '';
   }
-
-  renderUnmatched() {
-    const list = [...this.movies.values()]
-      .filter((m) => m.status === 'unmatched' || this.fixing.has(m.id))
-      .filter((m) => !this.query || fold([m.title, m.year].join(' ')).includes(this.query))
-      .sort(SORTS.row);
-    const items = list.map((movie) => {
-      const fixing = this.fixing.get(movie.id) || null;
-      const cached = this.cards.get(movie.id);
-      if (cached && cached.movie === movie && cached.fixing === fixing) return cached.li;
-      const li = this.card(movie, fixing);
-      if (cached && !fixing && !cached.fixing) keepTyping(cached.li, li);
-      this.cards.set(movie.id, { movie, li, fixing });
-      return li;
-    });
-    reconcile(this.el.unmatchedList, items);
-    this.el.unmatchedEmpty.hidden = items.length > 0;
-  }
-
-  card(movie, fixing) {
-    const id = movie.id;
-    const message = h('p', { class: 'fix-message', role: 'status', 'aria-live': 'polite' });
-    const li = h('li', { class: 'unmatched', dataset: { movieId: id }, 'aria-labelledby': `unmatched-title-${id}` },
-      h('h3', { id: `unmatched-title-${id}` }, movie.title, movie.year ? h('span', { class: 'muted' }, ` (${movie.year})`) : null),
-    );
-    if (fixing) {
-      message.textContent = fixing;
-      li.append(message);
-      return li;
-    }
-    const submit = async (tmdbId, mediaType, control) => {
-      if (!Number.isInteger(tmdbId) || tmdbId < 1) {
-        message.dataset.kind = 'error';
-        message.textContent = 'Enter a TMDB id: a whole number, like 550.';
-        return;
-      }
-      const controls = li.querySelectorAll('button, input, select');
-      controls.forEach((c) => (c.disabled = true));
-      message.dataset.kind = '';
-      message.textContent = 'Matching…';
-      try {
-        const queued = await this.onFix(movie, tmdbId, mediaType);
-        // The card stays, saying so, until the film's new state arrives
-        // (none is returned when that state came first).
-        if (queued) {
-          this.fixing.set(id, `Matching “${movie.title}” to TMDB ${mediaType === 'tv' ? 'series' : 'film'} ${tmdbId}…`);
-          this.upsert([queued]);
-        }
-      } catch (err) {
-        controls.forEach((c) => (c.disabled = false));
-        message.dataset.kind = 'error';
-        message.textContent = err?.message || 'The match could not be fixed.';
-        control?.focus();
-      }
-    };
-
-    const candidates = movie.candidates || [];
-    if (candidates.length) {
-      li.append(
-        h('p', { class: 'muted', style: 'margin:0' }, 'Closest candidates on TMDB — pick the right one:'),
-        h('ul', { class: 'candidates', 'aria-label': `Candidates for ${movie.title}` },
-          candidates.map((c) =>
-            h('li', {},
-              h('button', {
-                type: 'button',
-                class: 'button candidate',
-                dataset: { tmdbId: c.tmdb_id },
-                onclick: (event) => submit(c.tmdb_id, c.media_type || 'movie', event.currentTarget),
-              },
-              h('span', {}, c.title),
-              h('small', {}, [c.year, c.media_type === 'tv' ? 'TV' : null, `${Math.round((c.score || 0) * 100)} % match`].filter(Boolean).join(' · ')),
-              ),
-            ),
-          ),
-        ),
-      );
-    } else {
-      li.append(h('p', { class: 'muted', style: 'margin:0' }, 'TMDB had no close candidate for this title.'));
-    }
-
-    const input = h('input', { id: `fix-id-${id}`, type: 'number', min: '1', step: '1', inputmode: 'numeric', required: true, name: 'tmdb_id' });
-    const select = h('select', { id: `fix-type-${id}`, name: 'media_type' },
-      h('option', { value: 'movie' }, 'Film'),
-      h('option', { value: 'tv' }, 'TV series'),
-    );
-    const form = h('form', { class: 'fix-form', 'aria-label': `Fix the match of ${movie.title}` },
-      h('div', { class: 'field' }, h('label', { for: `fix-id-${id}` }, 'TMDB id'), input),
-      h('div', { class: 'field' }, h('label', { for: `fix-type-${id}` }, 'Type'), select),
-      h('button', { type: 'submit', class: 'button button-primary' }, 'Fix match'),
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      submit(Number(input.value), select.value, input);
-    });
-    li.append(form, message);
-    return li;
-  }
-
-  announceFix(before, movie) {
-    const status = document.getElementById('library-status');
-    if (!status) return;
-    status.textContent = movie.status === 'enriched'
-      ? `Fixed: “${before?.title ?? movie.title}” is now ${movie.matched_title}${yearOf(movie) ? ` (${yearOf(movie)})` : ''}.`
-      : `“${movie.title}” is ${movie.status}.`;
-  }
 }
 
 /** The same film state, whichever way it was serialised (null or absent, key order). */
@@ -375,32 +282,6 @@ function canonical(value) {
     return `{${members.join(',')}}`;
   }
   return JSON.stringify(value ?? null);
-}
-
-/** Carries what a person typed, and the focus, from a card over to its redrawn self. */
-function keepTyping(from, to) {
-  for (const field of from.querySelectorAll('input, select')) {
-    const twin = to.querySelector(`[name="${field.name}"]`);
-    if (!twin) continue;
-    twin.value = field.value;
-    if (document.activeElement === field) queueMicrotask(() => twin.focus());
-  }
-}
-
-/**
- * Puts `children` into `parent` in order, moving only what is out of place.
- * What leaves goes first, so a card that merely follows a replaced one stays
- * put; moving a node blurs it, and someone may be typing in it. Focus that a
- * move still takes is given back.
- */
-export function reconcile(parent, children) {
-  const focused = parent.contains(document.activeElement) ? document.activeElement : null;
-  const keep = new Set(children);
-  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
-  children.forEach((child, index) => {
-    if (parent.children[index] !== child) parent.insertBefore(child, parent.children[index] || null);
-  });
-  if (focused?.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
 
 export function poster(movie) {

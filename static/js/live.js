@@ -4,10 +4,14 @@
 // The server's messages (identical over SSE and WebSocket):
 //   {"type":"snapshot","seq":N,"session":{…}}                 first on every subscription
 //   {"type":"movie","seq":N,"movie":{…},"progress":{…}}        a film reached a final state
+//   {"type":"imported","seq":N,"session":{…},"diff":{…}}       the owner re-imported the export:
+//                                                              diff = {added, changed, removed, unchanged} (movie ids)
 //   {"type":"completed","seq":N,"session":{…}}                 last; the stream ends
+// Any other type is skipped, so a newer server cannot break an older page.
 //
 // Handlers: onTransport(name, state), onSnapshot(session, seq),
-// onMovie(movie, progress, seq), onCompleted(session, seq), onPoll(session, movies).
+// onMovie(movie, progress, seq), onImported(session, diff, seq),
+// onCompleted(session, seq), onPoll(session, movies).
 // Polling has no seqs: it hands over the session and, when they changed, every movie.
 //
 // SSE and WebSocket share one skeleton (`stream`): first-message timeout,
@@ -22,6 +26,9 @@ import { allMovies, eventsUrl, getSession, wsUrl } from './api.js';
 const FIRST_MESSAGE_TIMEOUT_MS = 5000;
 /** Reconnection attempts of a transport that worked, before falling back. */
 const MAX_RECONNECTS = 5;
+
+/** The named SSE events the page takes (a named event reaches only its own listeners). */
+const EVENT_TYPES = ['snapshot', 'movie', 'imported', 'completed'];
 
 /** The transports, best first: each is tried when the one before cannot connect. */
 export const TRANSPORTS = ['sse', 'websocket', 'polling'];
@@ -96,6 +103,9 @@ export class LiveSession {
         return true;
       case 'movie':
         this.handlers.onMovie?.(message.movie, message.progress, message.seq);
+        return false;
+      case 'imported':
+        this.handlers.onImported?.(message.session, message.diff, message.seq);
         return false;
       case 'completed':
         this.finished = true;
@@ -257,7 +267,7 @@ const STREAMS = {
     open(id, query, on) {
       const source = new EventSource(eventsUrl(id) + query);
       const onMessage = (event) => on.message(event.data);
-      for (const type of ['snapshot', 'movie', 'completed']) source.addEventListener(type, onMessage);
+      for (const type of EVENT_TYPES) source.addEventListener(type, onMessage);
       source.onmessage = onMessage; // an unnamed event is still a message
       // A stream that worked dropped: EventSource retries by itself (sending
       // Last-Event-ID) unless the server refused; only then is it reopened by hand.

@@ -6,15 +6,17 @@
 // every proposal shown at N % or more in one request.
 //
 // Keys, on a focused card: j / ↓ next, k / ↑ previous, Home / End, a accept,
-// / search; Escape in the search box goes back to the card.
+// / search; Escape in the search box goes back to the card. A viewer (no
+// owner token) sees the proposals only: no Accept, no other candidates to
+// pick, no search, and the keys that change something do nothing.
 //
 // Cards are built once per film state and reused; what changes while a
 // person works on one (a message, the controls disabled, search results)
 // is changed in place, so live updates never lose a half-typed search or
 // the focus. The rules (which films, which has the focus) are review.js's.
 
-import { h, runtime } from './format.js';
-import { poster, reconcile } from './library.js';
+import { h, reconcile, runtime } from './format.js';
+import { poster } from './library.js';
 import {
   DebouncedSearch,
   DetailCache,
@@ -42,9 +44,10 @@ export class ReviewPanel {
    * @param {(minConfidence: number) => Promise<object>} options.onBulk accepts in bulk
    * @param {(query: string) => Promise<{results: object[]}>} options.search the picker's search
    * @param {(mediaType: string, tmdbId: number) => Promise<object>} options.details one record's details
+   * @param {() => boolean} [options.canWrite] whether this page may change the session
    */
-  constructor({ onAccept, onPick, onBulk, search, details }) {
-    Object.assign(this, { onAccept, onPick, onBulk, search });
+  constructor({ onAccept, onPick, onBulk, search, details, canWrite = () => true }) {
+    Object.assign(this, { onAccept, onPick, onBulk, search, canWrite });
     this.details = new DetailCache(details);
     this.focus = new ReviewFocus();
     this.cards = new Map(); // movie id → {movie, li, parts}
@@ -98,6 +101,11 @@ export class ReviewPanel {
     this.el.list.replaceChildren();
     this.el.status.textContent = '';
     this.el.status.dataset.kind = '';
+  }
+
+  /** Builds every card again at the next `render` (the page turned owner or viewer). */
+  redraw() {
+    this.cards.clear();
   }
 
   /** Shows the films of `movies` (every film of the session) that are in review. */
@@ -195,7 +203,7 @@ export class ReviewPanel {
 
   openSearch(id) {
     const parts = this.cards.get(id)?.parts;
-    if (!parts) return;
+    if (!parts || !this.canWrite()) return;
     parts.search.open = true;
     parts.query.focus();
   }
@@ -223,7 +231,7 @@ export class ReviewPanel {
   async accept(id) {
     const card = this.cards.get(id);
     const movie = card?.movie;
-    if (!movie || movie.status !== 'review' || card.li.hasAttribute('data-busy')) return;
+    if (!movie || movie.status !== 'review' || card.li.hasAttribute('data-busy') || !this.canWrite()) return;
     this.note(id, 'Accepting…', { busy: true });
     try {
       await this.onAccept(movie);
@@ -307,9 +315,13 @@ export class ReviewPanel {
           h('span', { class: 'review-meta' }, [(movie.directors || []).join(', '), runtime(movie.runtime)].filter(Boolean).join(' · ')),
         ),
         confidenceBadge(confidence),
-        movie.status === 'review' ? accept : null,
+        movie.status === 'review' && this.canWrite() ? accept : null,
       ),
     );
+    if (!this.canWrite()) {
+      li.append(message);
+      return { movie, li, parts: { message, search: h('details'), query: h('input') } };
+    }
 
     if (picking || movie.status !== 'review') {
       message.textContent = `Matching to ${picking || 'another record'}…`;

@@ -66,6 +66,30 @@ export class PageState {
     return taken;
   }
 
+  /**
+   * The films of `shown` (ids on the page) that a reload's answer no longer
+   * lists: a re-import removed them. A film an event set after the snapshot
+   * stays, as it may have come after the reload read the list.
+   */
+  missingFrom(reload, movies, shown) {
+    if (!this.isCurrent(reload)) return [];
+    const listed = new Set(movies.map((m) => m.id));
+    return [...shown].filter((id) => !listed.has(id) && (this.movieSeq.get(id) ?? -1) <= reload.snapshotSeq);
+  }
+
+  /**
+   * Takes films a re-import removed, as of `seq` (its `imported` event, or
+   * the last seq seen when its answer came): a reload read before the
+   * removal must not bring them back, while a film the server later gives
+   * the same id arrives with a newer event.
+   */
+  remove(ids, seq) {
+    for (const id of ids) {
+      this.movieSeq.set(id, seq);
+      this.eventSeq.delete(id);
+    }
+  }
+
   /** Notes a fix about to be sent, before the request, for `applyFixAnswer`. */
   beginFix(movieId) {
     return { movieId, seen: this.eventSeq.get(movieId) ?? -1 };

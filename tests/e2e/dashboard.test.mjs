@@ -49,11 +49,12 @@ after(async () => {
 });
 
 /**
- * A fresh browser context and page. Poster requests fail at once, as they
- * do offline; progress bar values are recorded from the start.
+ * A fresh browser context (another profile: its own localStorage, so none
+ * of the owner tokens of another) and page. Poster requests fail at once, as
+ * they do offline; progress bar values are recorded from the start.
  */
-async function open(t, { base = BASE, blockSse = false, blockWebSocket = false } = {}) {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+async function open(t, { base = BASE, blockSse = false, blockWebSocket = false, permissions = [] } = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, permissions });
   t.after(() => context.close());
   await context.route(/image\.tmdb\.org/, (route) => route.abort());
   const attempts = { sse: 0, websocket: 0 };
@@ -178,13 +179,19 @@ async function uncachedFilms(from, to) {
   return { count: films.length, csv: `title,year,tmdb_id\n${rows.join('\n')}\n` };
 }
 
+/** Uploads a CSV without the page; answers the session's id and owner token. */
 async function uploadThroughApi(base, name, body) {
   const form = new FormData();
   form.append('file', new Blob([body], { type: 'text/csv' }), name);
   const response = await fetch(new URL('/api/upload', base), { method: 'POST', body: form });
   assert.equal(response.status, 202);
-  return (await response.json()).id;
+  const session = await response.json();
+  assert.match(session.owner_token, /^rso_[0-9a-f]{64}$/);
+  return { id: session.id, token: session.owner_token };
 }
+
+/** The link that hands a session's owner token to another browser (in the fragment, which no server sees). */
+const ownerLinkOf = ({ id, token }) => `/?session=${id}#owner=${token}`;
 
 describe('the dashboard', () => {
   test('an upload through the page fills the library in live over SSE', async (t) => {
@@ -387,7 +394,7 @@ describe('the dashboard', () => {
 
   test('with SSE blocked it uses the WebSocket', async (t) => {
     const { page, attempts } = await open(t, { blockSse: true });
-    const id = await uploadThroughApi(BASE, 'films.csv', 'Title,Year\nPersona,1966\nTokyo Story,1953\n');
+    const { id } = await uploadThroughApi(BASE, 'films.csv', 'Title,Year\nPersona,1966\nTokyo Story,1953\n');
     await page.goto(`/?session=${id}`);
     await page.waitForFunction(() => document.getElementById('transport').dataset.transport === 'websocket');
     assert.match(await text(page, '#transport'), /WebSocket/);
@@ -398,7 +405,7 @@ describe('the dashboard', () => {
 
   test('a session link reopens the session and follows it live', async (t) => {
     const films = await uncachedFilms(80, 200);
-    const id = await uploadThroughApi(BASE, 'films.csv', films.csv);
+    const { id } = await uploadThroughApi(BASE, 'films.csv', films.csv);
     const { page } = await open(t);
     // Opened while the films are still being looked up: it catches up, then follows.
     await page.goto(`/?session=${id}`);
@@ -442,6 +449,14 @@ describe('the dashboard', () => {
     await waitCount(page, 'failed', 2);
     assert.equal(await page.locator('#library-body tr[data-status="failed"]').count(), 2);
     assert.match(await page.locator('#library-body .error-text').first().innerText(), /TMDB/);
+
+    // A viewer (the share link, another browser) sees the failed films, and no button to retry them.
+    const { page: viewer } = await open(t, { base: FAULTY });
+    await viewer.goto(`/?session=${sessionIdOf(page)}`);
+    await waitCompleted(viewer);
+    assert.equal(await text(viewer, '#count-failed'), '2');
+    assert.ok(await viewer.locator('#read-only').isVisible());
+    assert.ok(await viewer.locator('#retry-button').isHidden());
 
     // TMDB answers again.
     const up = await fetch(`${SWITCH}/up`, { method: 'POST' });
@@ -592,8 +607,9 @@ describe('the Review tab', () => {
     const goneGirl = catalog.movies.find((m) => m.title === 'Gone Girl');
     const exMachina = catalog.movies.find((m) => m.title === 'Ex Machina');
     const { page } = await open(t);
-    const id = await uploadThroughApi(BASE, 'off.csv', csv);
-    await page.goto(`/?session=${id}`);
+    const session = await uploadThroughApi(BASE, 'off.csv', csv);
+    const { id } = session;
+    await page.goto(ownerLinkOf(session));
     await waitCompleted(page);
     await waitCount(page, 'review', 2);
     await openReviewTab(page);
@@ -636,11 +652,14 @@ describe('the Review tab', () => {
 
   test('"Accept all" takes every proposal at N % or more, and another page follows live', async (t) => {
     const { films, csv } = await offByYears([['Inside Out', 2], ['Sicario', 2], ['The Lobster', 3], ['Arrival', 3]]);
-    const id = await uploadThroughApi(BASE, 'off.csv', csv);
+    const session = await uploadThroughApi(BASE, 'off.csv', csv);
+    const { id } = session;
+    // The owner decides; the other page only follows, from the share link.
     const { page } = await open(t);
     const { page: other } = await open(t);
+    await page.goto(ownerLinkOf(session));
+    await other.goto(`/?session=${id}`);
     for (const p of [page, other]) {
-      await p.goto(`/?session=${id}`);
       await waitCompleted(p);
       await waitCount(p, 'review', 4);
       await openReviewTab(p);
@@ -676,5 +695,234 @@ describe('the Review tab', () => {
     assert.equal(after.Sicario.tmdb_id, films[1].id);
     const stats = await api(`/api/session/${id}/stats`);
     assert.equal(stats.review_movies, 1);
+  });
+});
+
+// ---- Owners and viewers -----------------------------------------------------
+
+/**
+ * A CSV whose session shows every control of the Review and Unmatched tabs:
+ * two films in review (two years off), and Dune in 1950, unmatched with its
+ * candidates kept.
+ */
+async function ownedCsv() {
+  const { csv } = await offByYears([['Past Lives', 2], ['Aftersun', 2]]);
+  return `${csv}Dune,1950\n`;
+}
+
+/** The token this browser keeps for a session (static/js/owner.js). */
+const storedToken = (page, id) => page.evaluate((id) => localStorage.getItem(`reelstream.owner.${id}`), id);
+
+/** Waits for a session's films: completed, two in review, one unmatched. */
+async function waitOwnedSession(page) {
+  await waitCompleted(page);
+  await waitCount(page, 'all', 3);
+  await waitCount(page, 'review', 2);
+  await waitCount(page, 'unmatched', 1);
+}
+
+/** The changes (anything but GET) a page sends to the API, recorded from now on. */
+function recordChanges(page) {
+  const changes = [];
+  page.on('request', (request) => {
+    if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/')) changes.push(`${request.method()} ${request.url()}`);
+  });
+  return changes;
+}
+
+/** Whether the server under test re-imports into a session: one without `POST /api/session/{id}/upload` answers 404 or 405. */
+async function reimportSupported() {
+  if (!BASE) return false;
+  const { id, token } = await uploadThroughApi(BASE, 'probe.csv', 'Title,Year\nPersona,1966\n');
+  // No file part: a server that re-imports refuses the request (4xx) without changing the session.
+  const response = await fetch(new URL(`/api/session/${id}/upload`, BASE), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: new FormData(),
+  });
+  return response.status !== 404 && response.status !== 405;
+}
+const REIMPORT = await reimportSupported();
+
+describe('owners and viewers', () => {
+  test('the owner’s page shows the write controls and copies a share link and an owner link', async (t) => {
+    const { page } = await open(t, { permissions: ['clipboard-read', 'clipboard-write'] });
+    await page.goto('/');
+    await page.locator('#file-input').setInputFiles({ name: 'owned.csv', mimeType: 'text/csv', buffer: Buffer.from(await ownedCsv()) });
+    await page.waitForURL(/\?session=/);
+    const id = sessionIdOf(page);
+    assert.doesNotMatch(page.url(), /owner|rso_/, 'the token is not in the address');
+    await waitOwnedSession(page);
+
+    // The upload's token is kept for this session.
+    const token = await storedToken(page, id);
+    assert.match(token, /^rso_[0-9a-f]{64}$/);
+    assert.equal(await page.locator('#session-view').getAttribute('data-access'), 'owner');
+    assert.ok(await page.locator('#read-only').isHidden());
+    assert.ok(await page.getByText('Re-import a newer export').isVisible());
+
+    // Both links: the share link reads, the owner link carries the token in its fragment.
+    const origin = new URL(BASE).origin;
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await page.getByRole('button', { name: 'Copy share link' }).click();
+    await page.getByRole('button', { name: 'Link copied' }).waitFor();
+    assert.equal(await clipboard(), `${origin}/?session=${id}`);
+    await page.getByRole('button', { name: 'Copy owner link' }).click();
+    await waitFor(page, () => navigator.clipboard.readText().then((text) => text.includes('#owner=')), null, 'the owner link copied');
+    assert.equal(await clipboard(), `${origin}/?session=${id}#owner=${token}`);
+
+    // The controls of both tabs.
+    await page.getByRole('tab', { name: /Unmatched/ }).click();
+    const dune = page.locator('#unmatched-list li.unmatched', { hasText: 'Dune' });
+    assert.ok((await dune.locator('button.candidate').count()) >= 2);
+    assert.ok(await dune.getByRole('button', { name: 'Fix match' }).isVisible());
+    await openReviewTab(page);
+    await waitReviewList(page, ['Past Lives', 'Aftersun']);
+    assert.equal(await page.locator('#review-list .review-accept').count(), 2);
+    assert.equal(await page.locator('#review-list .review-search').count(), 2);
+    assert.ok(await page.locator('#review-accept-all').isVisible());
+  });
+
+  test('a viewer on the share link sees the library, no write controls, and a Read-only label', async (t) => {
+    const { id } = await uploadThroughApi(BASE, 'owned.csv', await ownedCsv());
+    const { page } = await open(t);
+    const changes = recordChanges(page);
+    await page.goto(`/?session=${id}`);
+    await waitOwnedSession(page);
+
+    // The library, as the owner sees it.
+    assert.equal(await rowOf(page, 'Past Lives').getAttribute('data-status'), 'review');
+    assert.equal(await rowOf(page, 'Dune').getAttribute('data-status'), 'unmatched');
+    assert.equal(await text(page, '#count-review'), '2');
+
+    // Read-only, and why.
+    assert.equal(await page.locator('#session-view').getAttribute('data-access'), 'viewer');
+    const label = page.locator('#read-only');
+    assert.ok(await label.isVisible());
+    assert.match(await label.innerText(), /Read-only/i);
+    assert.match(await label.innerText(), /owner link gives write access/);
+    assert.equal(await storedToken(page, id), null);
+
+    // Only the share link; no retry, no re-import.
+    assert.ok(await page.getByRole('button', { name: 'Copy share link' }).isVisible());
+    assert.equal(await page.getByRole('button', { name: 'Copy owner link' }).count(), 0);
+    assert.ok(await page.locator('#copy-owner').isHidden());
+    assert.ok(await page.locator('#retry-button').isHidden());
+    assert.ok(await page.getByText('Re-import a newer export').isHidden());
+
+    // The Unmatched tab names the candidates, with nothing to press or fill in.
+    await page.getByRole('tab', { name: /Unmatched/ }).click();
+    const dune = page.locator('#unmatched-list li.unmatched', { hasText: 'Dune' });
+    await dune.waitFor();
+    assert.match(await dune.innerText(), /Closest candidates on TMDB: .*1984/);
+    assert.equal(await dune.locator('button, input, select, form').count(), 0);
+
+    // The To review tab shows the proposals, without Accept, the other candidates, the search or "Accept all".
+    await openReviewTab(page);
+    await waitReviewList(page, ['Past Lives', 'Aftersun']);
+    const card = reviewCard(page, 'Past Lives');
+    assert.match(await card.locator('.review-match').innerText(), /Past Lives \(2023\)/);
+    assert.equal(await page.locator('#review-list').locator('button, input, select, details').count(), 0);
+    assert.ok(await page.locator('#review-accept-all').isHidden());
+    // The keys that change something do nothing.
+    await card.focus();
+    await page.keyboard.press('a');
+    await page.keyboard.press('/');
+    await page.waitForTimeout(300);
+    await waitReviewList(page, ['Past Lives', 'Aftersun']);
+    assert.deepEqual(changes, [], 'the viewer’s page asked for no change');
+    assert.equal((await api(`/api/session/${id}`)).review_count, 2);
+  });
+
+  test('an owner link opened in another browser keeps the token, leaves the address bar and brings the write controls', async (t) => {
+    const session = await uploadThroughApi(BASE, 'owned.csv', await ownedCsv());
+    const { id, token } = session;
+    const { page } = await open(t);
+    await page.goto(ownerLinkOf(session));
+    await waitOwnedSession(page);
+
+    const origin = new URL(BASE).origin;
+    assert.equal(await page.evaluate(() => location.href), `${origin}/?session=${id}`, 'no fragment left');
+    assert.equal(await storedToken(page, id), token);
+    assert.equal(await page.locator('#session-view').getAttribute('data-access'), 'owner');
+    assert.ok(await page.locator('#read-only').isHidden());
+    assert.ok(await page.getByRole('button', { name: 'Copy owner link' }).isVisible());
+
+    // The token works, and stays when the page is opened again.
+    await page.reload();
+    await waitOwnedSession(page);
+    await openReviewTab(page);
+    await waitReviewList(page, ['Past Lives', 'Aftersun']);
+    await reviewCard(page, 'Past Lives').getByRole('button', { name: /^Accept Past Lives/ }).click();
+    await waitReviewList(page, ['Aftersun']);
+    await waitCount(page, 'review', 1);
+    assert.equal((await filmsOf(id))['Past Lives'].status, 'enriched');
+  });
+
+  test('a token the server refuses is dropped, the page says so and turns read-only', async (t) => {
+    const session = await uploadThroughApi(BASE, 'owned.csv', await ownedCsv());
+    const { page } = await open(t);
+    // An owner link with someone else's token: the page believes it until the server says no.
+    await page.goto(ownerLinkOf({ id: session.id, token: `rso_${'0'.repeat(64)}` }));
+    await waitOwnedSession(page);
+    await openReviewTab(page);
+    await waitReviewList(page, ['Past Lives', 'Aftersun']);
+    assert.equal(await page.locator('#session-view').getAttribute('data-access'), 'owner');
+
+    await reviewCard(page, 'Past Lives').getByRole('button', { name: /^Accept Past Lives/ }).click();
+    await page.locator('#read-only').waitFor();
+    assert.match(await page.locator('#read-only').innerText(), /refused this browser’s owner token/);
+    assert.equal(await page.locator('#session-view').getAttribute('data-access'), 'viewer');
+    assert.equal(await storedToken(page, session.id), null);
+    assert.equal(await page.locator('#review-list .review-accept').count(), 0, 'the controls are gone');
+    await waitReviewList(page, ['Past Lives', 'Aftersun']);
+    assert.equal((await api(`/api/session/${session.id}`)).review_count, 2);
+  });
+
+  test('re-import from the page: the diff is shown, removed films leave, new ones are looked up (POST /api/session/{id}/upload)', {
+    skip: !REIMPORT && 'the server under test has no re-import: POST /api/session/{id}/upload answers 404 or 405',
+  }, async (t) => {
+    const { page } = await open(t);
+    await page.goto('/');
+    await page.locator('#file-input').setInputFiles({
+      name: 'first.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Title,Year\nPersona,1966\nTokyo Story,1953\nLa Haine,1995\n'),
+    });
+    await page.waitForURL(/\?session=/);
+    const id = sessionIdOf(page);
+    await waitCompleted(page);
+    await waitCount(page, 'enriched', 3);
+    const token = await storedToken(page, id);
+
+    // The newer export: La Haine left it, Seven Samurai came.
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/session/${id}/upload`);
+    await page.locator('#reimport-input').setInputFiles({
+      name: 'newer.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Title,Year\nPersona,1966\nTokyo Story,1953\nSeven Samurai,1954\n'),
+    });
+    const response = await answered;
+    assert.equal(response.status(), 202);
+    assert.equal(response.request().headers().authorization, `Bearer ${token}`);
+    assert.doesNotMatch(response.url(), /rso_/);
+    const { diff } = await response.json();
+    assert.equal(diff.added.length, 1);
+    assert.equal(diff.removed.length, 1);
+    const summary = ['added', 'changed', 'removed', 'unchanged'].map((kind) => `${diff[kind].length} ${kind}`).join(', ');
+    await page.locator('#import-status', { hasText: `Re-imported: ${summary}.` }).waitFor();
+
+    // Enriching again, then done: La Haine is gone, Seven Samurai is in.
+    await waitFor(page, () => document.getElementById('session-status')?.textContent === 'Completed' &&
+      !document.querySelector('#library-body tr[data-status="pending"]') &&
+      [...document.querySelectorAll('#library-body .title-main')].some((e) => e.textContent === 'Seven Samurai'),
+    null, 'waiting for the re-imported films');
+    await waitCount(page, 'all', 3);
+    assert.equal(await rowOf(page, 'La Haine').count(), 0);
+    assert.equal(await rowOf(page, 'Seven Samurai').getAttribute('data-status'), 'enriched');
+    assert.equal(await text(page, '#progress-total'), '3');
+    assert.equal(await text(page, '#count-enriched'), '3');
+    const films = await filmsOf(id);
+    assert.deepEqual(Object.keys(films).sort(), ['Persona', 'Seven Samurai', 'Tokyo Story']);
   });
 });

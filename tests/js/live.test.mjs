@@ -154,6 +154,7 @@ function follow(t, options) {
     onTransport: (name, state) => badge.push(`${name}:${state}`),
     onSnapshot: (session, seq) => got.push(`snapshot ${seq}`),
     onMovie: (movie, progress, seq) => got.push(`movie ${movie.id}@${seq}`),
+    onImported: (session, diff, seq) => got.push(`imported -${diff.removed.join(',')} +${diff.added.join(',')} ${session.status}@${seq}`),
     onCompleted: (session, seq) => got.push(`completed ${seq}`),
     onPoll: (session, movies) => got.push(`poll ${session.status}`),
     onGone: (err) => got.push(`gone ${err.status}`),
@@ -165,6 +166,7 @@ function follow(t, options) {
 const snapshot = (seq, session = SESSION) => ({ type: 'snapshot', seq, session });
 const movie = (id, seq) => ({ type: 'movie', seq, movie: { id }, progress: SESSION });
 const completed = (seq) => ({ type: 'completed', seq, session: COMPLETED });
+const imported = (seq) => ({ type: 'imported', seq, session: SESSION, diff: { added: [9], changed: [7], removed: [3, 4], unchanged: [8] } });
 const lastSource = () => FakeEventSource.opened.at(-1);
 const lastSocket = () => FakeWebSocket.opened.at(-1);
 
@@ -390,6 +392,52 @@ describe('the SSE and WebSocket streams', () => {
     clock.tick(60_000);
     assert.deepEqual(got, ['snapshot 1']);
     assert.equal(FakeEventSource.opened.length + FakeWebSocket.opened.length, 1);
+  });
+});
+
+describe('a re-import, and events the page does not know', () => {
+  test('`imported` reaches the page with its diff over SSE; the films looked up again and `completed` follow', (t) => {
+    const { live, got } = follow(t);
+    live.start();
+    lastSource().send(snapshot(10, COMPLETED));
+    // A completed session's stream ended with its snapshot: the page subscribes again after re-importing.
+    live.start();
+    lastSource().send(snapshot(10));
+    lastSource().send(imported(11));
+    lastSource().send(imported(11)); // a replay is skipped
+    lastSource().send(movie(9, 12));
+    lastSource().send(completed(13));
+    assert.deepEqual(got, ['snapshot 10', 'completed 10', 'snapshot 10', 'imported -3,4 +9 enriching@11', 'movie 9@12', 'completed 13']);
+  });
+
+  test('`imported` reaches the page over the WebSocket too', (t) => {
+    delete globalThis.EventSource;
+    const { live, got } = follow(t);
+    live.start();
+    lastSocket().send(snapshot(1));
+    lastSocket().send(imported(2));
+    assert.deepEqual(got, ['snapshot 1', 'imported -3,4 +9 enriching@2']);
+  });
+
+  test('an unknown event breaks nothing: skipped, its seq still counted for resuming', (t) => {
+    const { live, got } = follow(t);
+    live.start();
+    lastSource().send(snapshot(1));
+    lastSource().send({ type: 'renamed', seq: 2, session: SESSION }, 'message'); // unnamed: it reaches onmessage
+    lastSource().send({ type: 'renamed', seq: 3 }); // named: no listener takes it, as in a browser
+    lastSource().send('a string, not an event', 'message');
+    lastSource().send(movie(7, 4));
+    assert.deepEqual(got, ['snapshot 1', 'movie 7@4']);
+    assert.equal(live.lastSeq, 4);
+
+    delete globalThis.EventSource;
+    const other = follow(t);
+    other.live.start();
+    lastSocket().send(snapshot(1));
+    lastSocket().send({ type: 'renamed', seq: 2 });
+    lastSocket().send(movie(7, 3));
+    assert.deepEqual(other.got, ['snapshot 1', 'movie 7@3']);
+    assert.equal(other.live.lastSeq, 3);
   });
 });
 

@@ -126,3 +126,24 @@ describe('manual fixes', () => {
     assert.equal(page.applyFixAnswer(fix, answer, 8), answer);
   });
 });
+
+describe('films a re-import removed', () => {
+  test('a reload that no longer lists a film shown from an older snapshot names it', () => {
+    const page = opened();
+    page.applyReload(page.beginReload(5), [film(1), film(2), film(3)]);
+    page.applyEvent(4, 12); // added after the next snapshot: the reload may have read the list before it
+    const reload = page.beginReload(10);
+    assert.deepEqual(page.missingFrom(reload, [film(1), film(3)], [1, 2, 3, 4]), [2]);
+    page.newStream();
+    assert.deepEqual(page.missingFrom(reload, [film(1)], [1, 2, 3, 4]), [], 'a stale reload says nothing');
+  });
+
+  test('a removed film does not come back from a reload read before the removal', () => {
+    const page = opened();
+    const reload = page.beginReload(10);
+    page.remove([2], 11); // the `imported` event at seq 11 arrives while the reload is on its way
+    assert.deepEqual(ids(page.applyReload(reload, [film(1), film(2)])), [1]);
+    assert.equal(page.applyEvent(2, 11), false);
+    assert.equal(page.applyEvent(2, 12), true, 'a film given the same id later arrives with a newer event');
+  });
+});

@@ -1,6 +1,7 @@
 //! The server's settings: every one a flag and an environment variable
 //! (SPEC §9). The command line itself is `cli::args`.
 
+mod admission;
 mod secret_file;
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
 
+pub use admission::AdmissionSettings;
 pub use secret_file::SecretFileError;
 
 /// The default database URL, which `demo` swaps for its own file.
@@ -138,6 +140,15 @@ pub struct Config {
     /// Connection timeouts and caps.
     #[command(flatten)]
     pub net: crate::server::NetSettings,
+
+    /// What one client may ask of the instance.
+    #[command(flatten)]
+    pub admission: AdmissionSettings,
+
+    /// Deletes sessions untouched for this many days (no upload, fix or
+    /// lookup changed them); unset, libraries are kept until deleted.
+    #[arg(long, env = "REELSTREAM_SESSION_TTL_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_ttl_days: Option<u32>,
 }
 
 impl Config {

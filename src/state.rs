@@ -2,11 +2,13 @@
 //! at start-up and passed explicitly.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::engine::admission::Admission;
 use crate::engine::resolver::Resolver;
 use crate::engine::{Engine, EngineHandle, EngineSettings};
 use crate::events::hub::Hub;
@@ -31,6 +33,8 @@ pub struct AppState {
     pub metrics: StreamMetrics,
     /// Places for exports running at once (`REELSTREAM_MAX_EXPORTS`).
     pub exports: Arc<Semaphore>,
+    /// What one client may ask of the instance.
+    pub admission: Admission,
 }
 
 impl AppState {
@@ -41,7 +45,9 @@ impl AppState {
         let metrics = StreamMetrics::with_collectors(vec![Box::new(tmdb.collector())]);
         let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
         let hub = Hub::new(config.stream_buffer);
+        let admission = Admission::new(config.admission.clone(), metrics.refusals.clone());
         Ok(Self {
+            admission,
             db,
             resolver,
             hub,
@@ -69,6 +75,10 @@ impl AppState {
             lease: self.config.lease(),
             database_url: &self.config.database_url,
             only_session,
+            session_ttl: self
+                .config
+                .session_ttl_days
+                .map(|days| Duration::from_secs(u64::from(days) * 86_400)),
         };
         Ok(Engine::start(
             self.db.clone(),

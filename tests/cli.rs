@@ -435,7 +435,7 @@ async fn only_its_own_session_is_enriched_and_it_is_deleted_unless_kept() {
     let db = reelstream::store::Db::connect(&url).await.unwrap();
     let import =
         reelstream::import::parse(b"title,year\nPersona,1966\n", None, &Default::default());
-    let (other, _) = reelstream::engine::intake::create_session(&db, import.unwrap())
+    let (other, _) = reelstream::engine::intake::create_session(&db, import.unwrap(), None)
         .await
         .unwrap();
 

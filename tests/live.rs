@@ -237,6 +237,7 @@ async fn a_thousand_sse_subscribers_all_receive_every_event(backend: Backend) {
     let app = TestApp::spawn_on_with_sim(&backend, sim, |c| {
         c.tmdb_rps = 500;
         c.net.max_connections_per_client = 2000;
+        c.admission.streams_per_client = 2000;
     })
     .await;
     let session = app.upload_fixture("import/watched.csv").await;

@@ -167,9 +167,52 @@ async fn the_token_is_in_no_log_event_metric_or_row() {
     // The random part alone, so that no spelling of the prefix hides it.
     let secret = token.trim_start_matches("rso_");
     assert!(!seen.contains(secret), "the owner token leaked");
+    // Request logs name a session by a prefix: its id is its read access.
+    let info: Vec<&str> = logs.lines().filter(|l| l.contains(" INFO ")).collect();
+    assert!(
+        info.iter().any(|l| l.contains(&id[..8])),
+        "requests are logged"
+    );
+    let leaking: Vec<&&str> = info.iter().filter(|l| l.contains(id)).collect();
+    assert!(leaking.is_empty(), "session id in INFO logs: {leaking:?}");
+}
+
+async fn untouched_sessions_are_deleted_after_their_ttl(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn_on(&backend).await;
+    let old = app.upload_csv(FILMS).await;
+    let recent = app.upload_csv(FILMS).await;
+    let (old, recent) = (old["id"].as_str().unwrap(), recent["id"].as_str().unwrap());
+    app.wait_completed(old, LONG).await;
+    app.wait_completed(recent, LONG).await;
+    let stale = (chrono::Utc::now() - chrono::Duration::days(3)).format("%Y-%m-%d %H:%M:%S");
+    app.server
+        .state
+        .db
+        .conn()
+        .execute_unprepared(&format!(
+            "UPDATE sessions SET updated_at = '{stale}' WHERE id = '{old}'"
+        ))
+        .await
+        .unwrap();
+    // Off by default: the restart without a TTL keeps both.
+    let app = app.restart(|_| {}).await;
+    assert_eq!(app.session_count().await, 2);
+    let app = app.restart(|c| c.session_ttl_days = Some(2)).await;
+    let deadline = std::time::Instant::now() + LONG;
+    while app.get_json(&format!("/api/session/{old}")).await.0 != 404 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stale session is deleted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.get_json(&format!("/api/session/{recent}")).await.0, 200);
+    assert_eq!(app.movies(recent).await.len(), 2);
 }
 
 on_both_backends! {
     every_change_takes_the_owner_token,
     a_shared_link_reads_everything,
+    untouched_sessions_are_deleted_after_their_ttl,
 }

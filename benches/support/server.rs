@@ -24,6 +24,22 @@ pub async fn spawn(
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .args(["--database-url", database, "--tmdb-base-url", tmdb_base_url])
         .args(["--tmdb-api-key", "bench", "--max-rows", "50000"])
+        // Every request of a benchmark comes from one address: its load is
+        // not a flood, so the per-client admission limits are lifted.
+        .args([
+            "--uploads-per-hour",
+            "1000000",
+            "--streams-per-client",
+            "1000000",
+        ])
+        .args([
+            "--writes-per-minute",
+            "1000000",
+            "--tmdb-calls-per-client",
+            "1000000",
+        ])
+        .args(["--pending-films-per-client", "100000000"])
+        .args(["--pending-films-total", "100000000"])
         .args(extra)
         .env(
             "RUST_LOG",

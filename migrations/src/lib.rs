@@ -13,6 +13,7 @@ mod m20261207_000008_viewings;
 mod m20261208_000009_review;
 mod m20261209_000010_partial_lease_index;
 mod m20261210_000011_owners_and_reimport;
+mod m20261211_000012_session_client;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000009_review::Migration),
             Box::new(m20261209_000010_partial_lease_index::Migration),
             Box::new(m20261210_000011_owners_and_reimport::Migration),
+            Box::new(m20261211_000012_session_client::Migration),
         ]
     }
 }

@@ -97,7 +97,9 @@ pub enum ApiError {
     /// no recognisable columns, or a manual match to a TMDB id that does not exist.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
-    /// Too many requests of this kind are running (exports); try again
+    /// An admission limit refused the request (uploads per hour, films
+    /// waiting per client or in all, open streams, changes per minute, TMDB
+    /// requests per client), or too many exports are running; try again
     /// after `Retry-After` seconds.
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(
@@ -187,6 +189,12 @@ impl ApiError {
     /// 404 for a session that does not exist (or an id that cannot be one).
     pub fn session_not_found(id: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, format!("no session with id '{id}'"))
+    }
+}
+
+impl From<crate::engine::admission::Refusal> for ApiError {
+    fn from(refusal: crate::engine::admission::Refusal) -> Self {
+        Self::too_many(refusal.detail, refusal.retry_after.as_secs().max(1))
     }
 }
 

@@ -14,6 +14,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::parse_id;
+use crate::domain::Client;
 use crate::events::subscription::{Streams, Subscription, parse_last_event_id};
 use crate::events::{Event, Published};
 use crate::state::AppState;
@@ -105,6 +106,7 @@ impl EventsApi {
     async fn events(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
@@ -115,6 +117,7 @@ impl EventsApi {
         last_event_id: Query<Option<String>>,
     ) -> Result<EventsResponse, ApiError> {
         let session_id = parse_id(&id)?;
+        let permit = state.admission.stream(&client.key())?;
         let resume = parse_last_event_id(last_event_id_header.0.as_deref())
             .or_else(|| parse_last_event_id(last_event_id.0.as_deref()));
         let streams = streams(&state);
@@ -127,7 +130,7 @@ impl EventsApi {
         let metrics = streams.metrics.clone();
         let events: Events = events
             .map(move |event| {
-                let _connected = &guard;
+                let _connected = (&guard, &permit);
                 metrics.sent("sse");
                 LiveEvent(event)
             })

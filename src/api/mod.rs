@@ -10,6 +10,7 @@ mod health;
 mod movies;
 mod owner;
 mod request_limits;
+mod request_log;
 mod review;
 mod session;
 mod stats;
@@ -21,7 +22,7 @@ pub use contract::GeneratorFriendly;
 pub use error::{ApiError, Problem, ProblemDetail};
 
 use poem::endpoint::EmbeddedFilesEndpoint;
-use poem::middleware::{AddData, Tracing};
+use poem::middleware::AddData;
 use poem::{Endpoint, EndpointExt, IntoResponse, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
@@ -167,5 +168,5 @@ pub fn router(state: AppState) -> impl Endpoint {
         .catch_all_error(error::problem_response)
         .around(headers::secure)
         .with(AddData::new(state))
-        .with(Tracing)
+        .around(request_log::log_request)
 }

@@ -8,6 +8,7 @@ use super::ApiTags;
 use super::error::ApiError;
 use super::owner::OwnerAuth;
 use super::session::{find, owned};
+use crate::domain::Client;
 use crate::domain::{MediaType, MovieStatus};
 use crate::engine::review;
 use crate::model::{Movie, MovieDetail};
@@ -153,6 +154,7 @@ impl MoviesApi {
     async fn patch(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
@@ -162,7 +164,7 @@ impl MoviesApi {
         movie_id: Path<i64>,
         fix: Json<MovieFix>,
     ) -> Result<FixResponse, ApiError> {
-        let session = owned(&state, &id, &auth).await?;
+        let session = owned(&state, &client, &id, &auth).await?;
         let media_type = fix.media_type;
         let film = session_movie(&state, &session.id, movie_id.0).await?;
         let tmdb_id = match (fix.accept, fix.tmdb_id) {
@@ -175,8 +177,12 @@ impl MoviesApi {
                 ));
             }
         };
-        // Check the id before queueing, so a typo is an answer, not a failed film later.
-        match state.resolver.details(media_type, tmdb_id).await {
+        // Check the id before queueing, so a typo is an answer, not a failed
+        // film later; the check is TMDB's time, counted against this client.
+        state.admission.tmdb_call(&client.key())?;
+        let share = Some(client.key().to_string());
+        let check = crate::tmdb::in_share(share, state.resolver.details(media_type, tmdb_id));
+        match check.await {
             Ok(Some(_)) => {}
             Ok(None) => {
                 return Err(ApiError::new(

@@ -8,7 +8,9 @@ use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use super::ApiTags;
 use super::error::ApiError;
 use super::owner::OwnerAuth;
+use super::request_log::short_id;
 use super::session::{find, owned};
+use crate::domain::Client;
 use crate::engine::review;
 use crate::state::AppState;
 use crate::store::review::Accepting;
@@ -56,13 +58,14 @@ impl ReviewApi {
     async fn accept(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
         body: Json<BulkAccept>,
     ) -> Result<Json<BulkAccepted>, ApiError> {
-        let session = owned(&state, &id, &auth).await?;
+        let session = owned(&state, &client, &id, &auth).await?;
         let min = body.min_confidence;
         if !min.is_finite() {
             return Err(ApiError::new(
@@ -79,7 +82,12 @@ impl ReviewApi {
                 )
             })?;
         if !accepted.is_empty() {
-            tracing::info!(session = %session.id, accepted = accepted.len(), min, "reviews accepted");
+            tracing::info!(
+                session = short_id(&session.id),
+                accepted = accepted.len(),
+                min,
+                "reviews accepted"
+            );
         }
         let session = find(&state, &session.id).await?;
         Ok(Json(BulkAccepted {

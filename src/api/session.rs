@@ -6,6 +6,8 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 use super::ApiTags;
 use super::error::ApiError;
 use super::owner::{self, OwnerAuth};
+use super::request_log::short_id;
+use crate::domain::Client;
 use crate::model::Session;
 use crate::state::AppState;
 use crate::store::{entities::session, rematch, sessions};
@@ -56,15 +58,20 @@ impl SessionApi {
     async fn retry(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<RetryResponse, ApiError> {
-        let session = owned(&state, &id, &auth).await?;
+        let session = owned(&state, &client, &id, &auth).await?;
         let requeued = rematch::retry_failed(&state.db, &session.id).await?;
         if requeued > 0 {
-            tracing::info!(session = %session.id, requeued, "failed films queued again");
+            tracing::info!(
+                session = short_id(&session.id),
+                requeued,
+                "failed films queued again"
+            );
             state.engine.wake();
         }
         Ok(RetryResponse::Accepted(Json(
@@ -81,14 +88,15 @@ impl SessionApi {
     async fn delete(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
     ) -> Result<DeleteResponse, ApiError> {
-        let id = owned(&state, &id, &auth).await?.id;
+        let id = owned(&state, &client, &id, &auth).await?.id;
         if sessions::delete(&state.db, &id).await? {
-            tracing::info!(session = %id, "session deleted");
+            tracing::info!(session = short_id(&id), "session deleted");
             Ok(DeleteResponse::Deleted)
         } else {
             Err(ApiError::session_not_found(&id))
@@ -116,13 +124,16 @@ pub async fn find(state: &AppState, raw_id: &str) -> Result<session::Model, ApiE
         .ok_or_else(|| ApiError::session_not_found(&id))
 }
 
-/// Loads a session for a change: 404 when there is no such session, 403
-/// when `auth` is not its owner token.
+/// Loads a session for a change by `client`: 404 when there is no such
+/// session, 403 when `auth` is not its owner token, 429 past the client's
+/// changes per minute.
 pub async fn owned(
     state: &AppState,
+    client: &Client,
     raw_id: &str,
     auth: &OwnerAuth,
 ) -> Result<session::Model, ApiError> {
+    state.admission.write(&client.key())?;
     let session = find(state, raw_id).await?;
     owner::check(&session, auth)?;
     Ok(session)

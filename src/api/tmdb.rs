@@ -8,10 +8,12 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::ApiTags;
 use super::error::ApiError;
+use crate::domain::Client;
 use crate::domain::MediaType;
 use crate::engine::picker::Pick;
 use crate::state::AppState;
 use crate::tmdb::TmdbError;
+use crate::tmdb::in_share;
 
 /// A TMDB record as the picker shows it.
 #[derive(Debug, Object)]
@@ -100,6 +102,7 @@ impl TmdbApi {
     async fn search(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         /// Words of a title, a TMDB URL (`https://www.themoviedb.org/movie/603`),
         /// an IMDb id or URL (`tt0133093`), or a TMDB id.
         #[oai(validator(min_length = 1, max_length = 200))]
@@ -117,9 +120,9 @@ impl TmdbApi {
                 "`query` needs a word, a URL or an id",
             ));
         }
-        let picks = state
-            .resolver
-            .pick(&query, year.0, media_type.0)
+        state.admission.tmdb_call(&client.key())?;
+        let share = Some(client.key().to_string());
+        let picks = in_share(share, state.resolver.pick(&query, year.0, media_type.0))
             .await
             .map_err(tmdb_failed)?;
         Ok(Json(TmdbSearchResults {
@@ -136,15 +139,16 @@ impl TmdbApi {
     async fn title(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         /// `movie` or `tv`.
         media_type: Path<MediaType>,
         /// TMDB id.
         #[oai(validator(minimum(value = "1")))]
         tmdb_id: Path<i64>,
     ) -> Result<Json<TmdbTitle>, ApiError> {
-        let found = state
-            .resolver
-            .details(media_type.0, tmdb_id.0)
+        state.admission.tmdb_call(&client.key())?;
+        let share = Some(client.key().to_string());
+        let found = in_share(share, state.resolver.details(media_type.0, tmdb_id.0))
             .await
             .map_err(tmdb_failed)?;
         match found {

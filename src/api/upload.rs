@@ -9,13 +9,15 @@ use poem_openapi::{
 use super::ApiTags;
 use super::error::ApiError;
 use super::owner::OwnerAuth;
+use super::request_log::short_id;
 use super::session::owned;
-use crate::domain::{ImportDiff, SessionStatus};
+use crate::domain::{Client, ClientKey, ImportDiff, SessionStatus};
 use crate::engine::intake;
 use crate::engine::reimport::{self, Reimport};
-use crate::import::{self, Import};
+use crate::import::{self, Import, TitleKind};
 use crate::model::Session;
 use crate::state::AppState;
+use crate::store::sessions;
 
 /// The upload form.
 #[derive(Debug, Multipart)]
@@ -82,19 +84,23 @@ impl UploadApi {
     async fn upload(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         form: UploadForm,
     ) -> Result<UploadResponse, ApiError> {
+        let client = client.key();
+        state.admission.upload(&client)?;
         let started = std::time::Instant::now();
         let parsed = read(&state, form).await?;
+        admit_films(&state, &client, &parsed).await?;
         let parsing = started.elapsed();
-        let (session, owner) = intake::create_session(&state.db, parsed).await?;
+        let (session, owner) = intake::create_session(&state.db, parsed, Some(client)).await?;
         tracing::debug!(
             parse_ms = parsing.as_secs_f64() * 1e3,
             store_ms = (started.elapsed() - parsing).as_secs_f64() * 1e3,
             "upload read and stored"
         );
         tracing::info!(
-            session = %session.id,
+            session = short_id(&session.id),
             rows = session.total_movies,
             format = %session.source_format,
             encoding = %session.encoding,
@@ -128,14 +134,18 @@ impl UploadApi {
     async fn reimport(
         &self,
         state: Data<&AppState>,
+        client: Data<&Client>,
         auth: OwnerAuth,
         /// Session id (a UUID), as the upload answered it.
         #[oai(example = "super::session::example_session_id")]
         id: Path<String>,
         form: UploadForm,
     ) -> Result<ReimportResponse, ApiError> {
-        let session = owned(&state, &id, &auth).await?;
+        let session = owned(&state, &client, &id, &auth).await?;
+        let client = client.key();
+        state.admission.upload(&client)?;
         let parsed = read(&state, form).await?;
+        admit_films(&state, &client, &parsed).await?;
         let merged = reimport::reimport(&state.db, &state.hub, &session.id, parsed).await?;
         let (session, diff) = match merged {
             Reimport::Merged { session, diff } => (session, diff),
@@ -148,7 +158,7 @@ impl UploadApi {
             }
         };
         tracing::info!(
-            session = %session.id,
+            session = short_id(&session.id),
             added = diff.added.len(),
             changed = diff.changed.len(),
             removed = diff.removed.len(),
@@ -189,6 +199,22 @@ pub enum ReimportResponse {
     /// `enriching` until they are final.
     #[oai(status = 202)]
     Accepted(Json<Reimported>),
+}
+
+/// Refuses an import whose films to look up would take its client, or the
+/// instance, over the number of films that may wait (before anything is stored).
+async fn admit_films(
+    state: &AppState,
+    client: &ClientKey,
+    parsed: &Import,
+) -> Result<(), ApiError> {
+    let films = parsed
+        .movies
+        .iter()
+        .filter(|m| !matches!(m.kind, TitleKind::Skipped(_)))
+        .count() as u64;
+    let (mine, all) = sessions::pending_films(&state.db, client).await?;
+    Ok(state.admission.pending(films, mine, all)?)
 }
 
 /// Reads and parses an uploaded export; parsing 50 000 rows is CPU work,

@@ -81,7 +81,7 @@ async fn execute(args: EnrichArgs) -> Result<Ended, CliError> {
         return Ok(Ended::Interrupted);
     }
     let format = import.format;
-    let (session, owner) = intake::create_session(&state.db, import)
+    let (session, owner) = intake::create_session(&state.db, import, None)
         .await
         .map_err(|err| CliError::runtime("cannot store the films", err))?;
     if !args.quiet {

@@ -5,6 +5,7 @@
 //! (sea-orm), in JSON (serde) and in the OpenAPI document (poem-openapi), so
 //! that all three spellings come from one definition.
 
+mod client;
 mod enrichment;
 mod import_diff;
 mod lookup_key;
@@ -12,6 +13,7 @@ mod owner;
 mod status;
 mod viewing;
 
+pub use client::{Client, ClientKey};
 pub use enrichment::{Candidate, Enrichment};
 pub use import_diff::ImportDiff;
 pub use lookup_key::{LookupKey, LookupKeyError};

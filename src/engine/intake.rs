@@ -7,7 +7,7 @@
 //! once, its log holding only its `completed` event, so that a subscriber's
 //! stream ends as every other session's does.
 
-use crate::domain::OwnerToken;
+use crate::domain::{ClientKey, OwnerToken};
 use crate::engine::normalize::{lookup_key, show_key};
 use crate::events::{CompletedEvent, Event};
 use crate::import::{Import, ImportedMovie, TitleKind};
@@ -22,6 +22,7 @@ use crate::store::{Db, StoreError};
 pub async fn create_session(
     db: &Db,
     import: Import,
+    client: Option<ClientKey>,
 ) -> Result<(session::Model, OwnerToken), StoreError> {
     let owner = OwnerToken::generate();
     let encoding = import.encoding.label();
@@ -33,6 +34,7 @@ pub async fn create_session(
         warnings_json: serde_json::to_string(&import.warnings).unwrap_or_else(|_| "[]".into()),
         warnings_total: i64::try_from(import.warnings_total).unwrap_or(i64::MAX),
         owner: Some(owner.hash()),
+        client,
     };
     let movies = import
         .movies

@@ -1,6 +1,7 @@
 //! The enrichment engine: normalisation, matching, the TMDB resolver with its
 //! cache, the fair sliding-window scheduler and the single committer.
 
+pub mod admission;
 pub(crate) mod commit;
 pub(crate) mod enrichment;
 pub mod intake;
@@ -25,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use crate::events::hub::Hub;
 use crate::events::pg_fanout;
 use crate::store::claims::{self, Lease};
-use crate::store::{Db, StoreError, counters};
+use crate::store::{Db, StoreError, counters, sessions};
 use resolver::Resolver;
 use scheduler::Scheduler;
 use supervisor::{EngineHealth, Faults, OnRestart, Supervisor};
@@ -82,6 +83,8 @@ pub struct EngineSettings<'a> {
     pub database_url: &'a str,
     /// When set, the only session whose films are looked up.
     pub only_session: Option<String>,
+    /// When set, sessions untouched for this long are deleted.
+    pub session_ttl: Option<Duration>,
 }
 
 /// The engine's background tasks.
@@ -113,6 +116,7 @@ impl Engine {
             lease: lease_duration,
             database_url,
             only_session,
+            session_ttl,
         } = settings;
         let lease = Lease {
             owner: handle.replica.clone(),
@@ -168,7 +172,7 @@ impl Engine {
             // engine, `reelstream enrich` beside a server, leaves them be.)
             claims::release_all(&db).await?;
         }
-        for session_id in claims::sessions_in_order(&db).await? {
+        for (session_id, _) in claims::sessions_in_order(&db).await? {
             if only_session.as_ref().is_none_or(|only| *only == session_id) {
                 counters::reconcile(&db, &session_id).await?;
             }
@@ -210,6 +214,7 @@ impl Engine {
         tasks.push(supervisor.spawn("renewer", move || {
             renew(d.clone(), l.clone(), c.clone(), f.clone())
         }));
+        let sweep_cancel = cancel.clone();
         let scheduler = Scheduler {
             db: db.clone(),
             resolver,
@@ -223,7 +228,12 @@ impl Engine {
             only_session,
             faults,
         };
+        let scoped = scheduler.only_session.is_some();
         tasks.push(supervisor.spawn("scheduler", move || scheduler.clone().run()));
+        if let Some(ttl) = session_ttl.filter(|_| !scoped) {
+            let (db, cancel) = (db.clone(), sweep_cancel);
+            tasks.push(supervisor.spawn("sweeper", move || sweep(db.clone(), ttl, cancel.clone())));
+        }
         Ok(Self { tasks, db, lease })
     }
 
@@ -257,6 +267,25 @@ fn give_back_claims(db: Db, lease: Lease, wake: Arc<Notify>) -> OnRestart {
 }
 
 /// Waits for a task, passing its panic on to the supervisor.
+/// Deletes the sessions untouched for `ttl`, at start and then hourly.
+async fn sweep(db: Db, ttl: Duration, cancel: CancellationToken) {
+    loop {
+        let cutoff = chrono::Utc::now() - chrono::Duration::from_std(ttl).unwrap_or_default();
+        match sessions::delete_untouched_since(&db, cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deleted = n,
+                "untouched sessions deleted (REELSTREAM_SESSION_TTL_DAYS)"
+            ),
+            Err(err) => tracing::warn!(error = %err, "could not delete untouched sessions"),
+        }
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+    }
+}
+
 async fn rejoin(task: JoinHandle<()>) {
     if let Err(err) = task.await
         && err.is_panic()

@@ -1,6 +1,8 @@
 //! The scheduler: a sliding window of concurrent lookups, fair between
-//! sessions (round robin: a 50-film upload is not stuck behind a 10 000-film
-//! one), one lookup per distinct film per session.
+//! clients and, within a client, between its sessions (round robin at both
+//! levels: a 50-film upload is not stuck behind a 10 000-film one, and a
+//! client with 300 sessions gets one client's turn, not 300), one lookup per
+//! distinct film per session.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -39,29 +41,119 @@ struct SessionQueue {
     exhausted: bool,
 }
 
-/// Sessions with pending work, served in turn (round robin), each read a
-/// page at a time: what is held in memory is a page per session, never the
-/// whole backlog.
+/// Clients with pending work, served in turn (round robin), each serving
+/// its own sessions in turn.
 #[derive(Default)]
 struct RoundRobin {
-    sessions: VecDeque<SessionQueue>,
+    clients: VecDeque<ClientQueue>,
 }
 
 impl RoundRobin {
-    /// A rotation over `order`, each session to be read from its start.
-    fn new(order: Vec<String>) -> Self {
-        let sessions = order
-            .into_iter()
-            .map(|id| SessionQueue {
+    /// A rotation over `order` (session id, client key; oldest first), each
+    /// session to be read from its start. Sessions without a client key
+    /// (older ones, the CLI's) are one client.
+    fn new(order: Vec<(String, Option<String>)>) -> Self {
+        let mut clients: Vec<(Option<String>, ClientQueue)> = Vec::new();
+        for (id, client) in order {
+            let queue = SessionQueue {
                 id,
                 films: VecDeque::new(),
                 cursor: None,
                 exhausted: false,
-            })
-            .collect();
-        Self { sessions }
+            };
+            match clients.iter_mut().find(|(key, _)| *key == client) {
+                Some((_, turn)) => turn.sessions.push_back(queue),
+                None => clients.push((
+                    client.clone(),
+                    ClientQueue {
+                        key: client,
+                        sessions: VecDeque::from([queue]),
+                    },
+                )),
+            }
+        }
+        Self {
+            clients: clients.into_iter().map(|(_, queue)| queue).collect(),
+        }
     }
 
+    /// The next film to look up, from the next client in turn that has one
+    /// and fewer than its share of the `window` in flight; a client with
+    /// none left leaves the rotation until the next refresh. None when
+    /// every client with work holds its share: a finished lookup makes room.
+    async fn next(
+        &mut self,
+        db: &Db,
+        in_flight: &InFlight,
+        window: usize,
+    ) -> Option<(PendingFilm, ClientSlot)> {
+        let mut at_share = 0;
+        while at_share < self.clients.len() {
+            let mut client = self.clients.pop_front()?;
+            let share = (window / (self.clients.len() + 1)).max(1);
+            if in_flight.of_client(&client.key) >= share {
+                self.clients.push_back(client);
+                at_share += 1;
+                continue;
+            }
+            if let Some(film) = client.next(db, &in_flight.films).await {
+                let slot = client.key.clone();
+                self.clients.push_back(client);
+                return Some((film, slot));
+            }
+        }
+        None
+    }
+
+    fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+}
+
+/// One client's sessions with pending work, served in turn, each read a
+/// page at a time: what is held in memory is a page per session, never the
+/// whole backlog.
+struct ClientQueue {
+    key: ClientSlot,
+    sessions: VecDeque<SessionQueue>,
+}
+
+/// The client a lookup is for: its key, none for sessions without one.
+type ClientSlot = Option<String>;
+
+/// The lookups in flight, by film and counted per client.
+#[derive(Default)]
+struct InFlight {
+    films: HashSet<FilmKey>,
+    client_of: HashMap<FilmKey, ClientSlot>,
+    per_client: HashMap<ClientSlot, usize>,
+}
+
+impl InFlight {
+    fn insert(&mut self, key: FilmKey, client: ClientSlot) {
+        *self.per_client.entry(client.clone()).or_default() += 1;
+        self.client_of.insert(key.clone(), client);
+        self.films.insert(key);
+    }
+
+    fn remove(&mut self, key: &FilmKey) {
+        self.films.remove(key);
+        if let Some(client) = self.client_of.remove(key)
+            && let Some(n) = self.per_client.get_mut(&client)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.per_client.remove(&client);
+            }
+        }
+    }
+
+    fn of_client(&self, client: &ClientSlot) -> usize {
+        self.per_client.get(client).copied().unwrap_or(0)
+    }
+}
+
+impl ClientQueue {
     /// The next film to look up, from the next session in turn that has one
     /// not already in flight, reading a session's next page when its current
     /// one is used up. A session whose backlog is exhausted leaves the
@@ -97,10 +189,6 @@ impl RoundRobin {
         }
         None
     }
-
-    fn is_empty(&self) -> bool {
-        self.sessions.is_empty()
-    }
 }
 
 /// The scheduler's moving parts.
@@ -134,7 +222,7 @@ impl Scheduler {
     /// Runs until cancelled; unfinished lookups stay pending for the next start.
     pub async fn run(self) {
         let mut jobs: JoinSet<FilmKey> = JoinSet::new();
-        let mut in_flight: HashSet<FilmKey> = HashSet::new();
+        let mut in_flight = InFlight::default();
         let mut queue = RoundRobin::default();
         let mut dirty = true;
         let mut takeover = tokio::time::interval(self.lease.duration.max(IDLE_REFRESH));
@@ -150,12 +238,17 @@ impl Scheduler {
                 }
             }
             while jobs.len() < self.window {
-                let Some(film) = queue.next(&self.db, &in_flight).await else {
+                let Some((film, client)) = queue.next(&self.db, &in_flight, self.window).await
+                else {
                     break;
                 };
                 let key = (film.session_id, film.lookup_key);
-                in_flight.insert(key.clone());
-                jobs.spawn(self.job(self.claims.clone(), key));
+                in_flight.insert(key.clone(), client.clone());
+                // Its TMDB calls queue at the gate in its client's share.
+                jobs.spawn(crate::tmdb::in_share(
+                    client,
+                    self.job(self.claims.clone(), key),
+                ));
             }
             tokio::select! {
                 biased;
@@ -199,7 +292,7 @@ impl Scheduler {
         self.faults.trip("scheduler");
         let mut order = claims::sessions_in_order(&self.db).await?;
         if let Some(only) = &self.only_session {
-            order.retain(|id| id == only);
+            order.retain(|(id, _)| id == only);
         }
         Ok(RoundRobin::new(order))
     }

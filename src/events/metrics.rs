@@ -16,6 +16,13 @@ pub struct Transport {
     pub transport: &'static str,
 }
 
+/// The `limit` label of an admission refusal (`engine::admission::Limit`).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LimitLabel {
+    /// Which limit refused.
+    pub limit: &'static str,
+}
+
 /// Counters and gauges of the event streams; cheap to clone.
 #[derive(Clone)]
 pub struct StreamMetrics {
@@ -26,6 +33,8 @@ pub struct StreamMetrics {
     pub events_sent: Family<Transport, Counter>,
     /// Times a lagging subscriber was resynchronised from the log.
     pub resyncs: Counter,
+    /// Requests refused by an admission limit, per limit.
+    pub refusals: Family<LimitLabel, Counter>,
 }
 
 impl Default for StreamMetrics {
@@ -44,6 +53,12 @@ impl StreamMetrics {
         let subscribers = Family::<Transport, Gauge>::default();
         let events_sent = Family::<Transport, Counter>::default();
         let resyncs = Counter::default();
+        let refusals = Family::<LimitLabel, Counter>::default();
+        registry.register(
+            "admission_refusals",
+            "Requests refused by an admission limit (429), per limit",
+            refusals.clone(),
+        );
         registry.register(
             "stream_subscribers",
             "Subscribers connected now",
@@ -64,6 +79,7 @@ impl StreamMetrics {
             subscribers,
             events_sent,
             resyncs,
+            refusals,
         }
     }
 

@@ -13,6 +13,7 @@ use poem::web::{LocalAddr, RemoteAddr};
 use poem::{Addr, Response};
 
 use super::{Admission, NetSettings};
+use crate::domain::Client;
 
 /// The service each connection runs.
 #[derive(Clone)]
@@ -32,23 +33,23 @@ impl Service {
         &self,
         req: hyper::Request<Incoming>,
     ) -> hyper::Response<BoxBody<Bytes, std::io::Error>> {
-        let permit = if self.trusted {
-            let client = forwarded_client(&req, &self.settings.trusted_proxies);
-            match client.map(|ip| self.admission.admit_request(ip)) {
-                Some(Err(refusal)) => return refused(refusal.detail()).into(),
-                Some(Ok(permit)) => Some(permit),
-                None => None,
-            }
-        } else {
-            None
+        let forwarded = self
+            .trusted
+            .then(|| forwarded_client(&req, &self.settings.trusted_proxies))
+            .flatten();
+        let permit = match forwarded.map(|ip| self.admission.admit_request(ip)) {
+            Some(Err(refusal)) => return refused(refusal.detail()).into(),
+            Some(Ok(permit)) => Some(permit),
+            None => None,
         };
         let remote = RemoteAddr(Addr::SocketAddr(self.peer));
         let scheme = poem::http::uri::Scheme::HTTP;
-        let response = match self
-            .app
-            .call((req, self.local.clone(), remote, scheme).into())
-            .await
-        {
+        let mut request: poem::Request = (req, self.local.clone(), remote, scheme).into();
+        // Limits and TMDB's fair share count per client: the forwarded
+        // address behind a trusted proxy, the peer's otherwise.
+        let client = Client::new(forwarded.unwrap_or_else(|| self.peer.ip()));
+        request.extensions_mut().insert(client);
+        let response = match self.app.call(request).await {
             Ok(response) => response,
             Err(error) => error.into_response(),
         };

@@ -129,14 +129,15 @@ fn pending_page_query(
         .limit(rows)
 }
 
-/// The ids of sessions with pending films, oldest first.
-pub async fn sessions_in_order(db: &Db) -> Result<Vec<String>, StoreError> {
+/// The sessions with pending films, oldest first: (id, client key).
+pub async fn sessions_in_order(db: &Db) -> Result<Vec<(String, Option<String>)>, StoreError> {
     Ok(session::Entity::find()
         .select_only()
         .column(session::Column::Id)
+        .column(session::Column::ClientKey)
         .filter(session::Column::Status.eq(SessionStatus::Enriching))
         .order_by_asc(session::Column::CreatedAt)
-        .into_tuple::<String>()
+        .into_tuple::<(String, Option<String>)>()
         .all(db.conn())
         .await?)
 }

@@ -8,7 +8,9 @@ use sea_orm::{
 
 use super::entities::{event, movie, session, viewing};
 use super::{Db, StoreError, events};
-use crate::domain::{LookupKey, MovieStatus, OwnerTokenHash, SessionStatus, SkipReason, Viewing};
+use crate::domain::{
+    ClientKey, LookupKey, MovieStatus, OwnerTokenHash, SessionStatus, SkipReason, Viewing,
+};
 
 /// A movie row to insert, as parsed from an upload.
 #[derive(Clone, Debug)]
@@ -95,6 +97,8 @@ pub struct NewSession<'a> {
     pub warnings_total: i64,
     /// What is kept of the owner token; none makes a session no one can change.
     pub owner: Option<OwnerTokenHash>,
+    /// The client uploading it.
+    pub client: Option<ClientKey>,
 }
 
 impl<'a> NewSession<'a> {
@@ -106,6 +110,7 @@ impl<'a> NewSession<'a> {
             warnings_json: "[]".to_owned(),
             warnings_total: 0,
             owner: None,
+            client: None,
         }
     }
 }
@@ -163,6 +168,7 @@ pub async fn create_with(
         warnings: upload.warnings_json,
         warnings_total: upload.warnings_total,
         owner_token_hash: upload.owner.map(|hash| hash.as_str().to_owned()),
+        client_key: upload.client.map(|key| key.as_str().to_owned()),
     };
     // A session without rows has no stream to end (no upload creates one).
     let completed = (complete && !movies.is_empty()).then(|| {
@@ -300,6 +306,48 @@ fn new_viewing_row(
         reviewed: Set(v.reviewed),
         ..Default::default()
     }
+}
+
+/// Deletes every session not changed since `cutoff` (no upload, fix or
+/// lookup since), one at a time as [`delete`] does; returns how many.
+pub async fn delete_untouched_since(
+    db: &Db,
+    cutoff: chrono::DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let stale: Vec<String> = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::UpdatedAt.lt(cutoff))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let mut deleted = 0;
+    for id in stale {
+        deleted += u64::from(delete(db, &id).await?);
+    }
+    Ok(deleted)
+}
+
+/// Films waiting for their lookup: of `client`'s sessions, and of all.
+pub async fn pending_films(db: &Db, client: &ClientKey) -> Result<(u64, u64), StoreError> {
+    let enriching: Vec<(Option<String>, i32, i32)> = session::Entity::find()
+        .select_only()
+        .column(session::Column::ClientKey)
+        .column(session::Column::TotalMovies)
+        .column(session::Column::ProcessedCount)
+        .filter(session::Column::Status.eq(SessionStatus::Enriching))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    let (mut mine, mut all) = (0u64, 0u64);
+    for (key, total, processed) in enriching {
+        let waiting = (total - processed).max(0) as u64;
+        all += waiting;
+        if key.as_deref() == Some(client.as_str()) {
+            mine += waiting;
+        }
+    }
+    Ok((mine, all))
 }
 
 /// Reads one session.

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 
 pub use config::{DEFAULT_BASE_URL, MAX_BODY_BYTES, TmdbAuth, TmdbConfig};
 pub use error::TmdbError;
+pub use gate::in_share;
 pub use metrics::{ClientMetrics, TmdbCollector};
 pub use scrub::Scrubbed;
 

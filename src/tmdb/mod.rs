@@ -9,5 +9,5 @@ pub mod types;
 mod tests;
 
 pub use client::{
-    ClientMetrics, MAX_BODY_BYTES, Scrubbed, TmdbAuth, TmdbClient, TmdbConfig, TmdbError,
+    ClientMetrics, MAX_BODY_BYTES, Scrubbed, TmdbAuth, TmdbClient, TmdbConfig, TmdbError, in_share,
 };

@@ -166,6 +166,9 @@ pub fn test_config(
     config.tmdb_base_url = sim.base_url.clone();
     config.tmdb_api_key = Some("test-key".into());
     config.tmdb_read_token = None;
+    // A test uploads from one address far more often than a person does;
+    // tests/admission.rs sets the limits it tests itself.
+    config.admission.uploads_per_hour = 100_000;
     adjust(&mut config);
     config
 }

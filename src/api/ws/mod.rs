@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use poem::web::{Data, Path as PoemPath, Query as PoemQuery};
-use poem::{Response, handler};
+use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -20,8 +20,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+use super::error::ApiError;
 use super::events::{KEEP_ALIVE, streams};
 use super::session::parse_id;
+use crate::domain::Client;
 use crate::events::subscription::{Subscription, parse_last_event_id};
 use crate::state::AppState;
 use upgrade::{Socket, WsUpgrade};
@@ -126,9 +128,15 @@ async fn close(mut sink: Sink, mut incoming: Incoming, code: impl Into<CloseCode
 pub async fn websocket(
     ws: WsUpgrade,
     state: Data<&AppState>,
+    client: Data<&Client>,
     PoemPath(id): PoemPath<String>,
     PoemQuery(query): PoemQuery<WsQuery>,
 ) -> Response {
+    // Refused before the upgrade, as a plain 429 problem.
+    let permit = match state.admission.stream(&client.key()) {
+        Ok(permit) => permit,
+        Err(refusal) => return ApiError::from(refusal).into_response(),
+    };
     let streams = streams(&state);
     let resume = parse_last_event_id(query.last_event_id.as_deref());
     let timeout = Duration::from_millis(state.config.ws_message_timeout_ms);
@@ -146,7 +154,7 @@ pub async fn websocket(
         let Subscription::Events(mut events) = opened else {
             return close(sink, incoming, CloseCode::Normal, "completed").await;
         };
-        let _connected = streams.metrics.connected("websocket");
+        let _connected = (streams.metrics.connected("websocket"), permit);
         let mut ping = tokio::time::interval(KEEP_ALIVE);
         ping.tick().await;
         let mut resumes = ResumeBudget::default();

@@ -30,6 +30,8 @@ pub struct Model {
     pub warnings_total: i64,
     /// SHA-256 of the owner token, hex; none for a session stored before owner tokens.
     pub owner_token_hash: Option<String>,
+    /// The client that uploaded it (`domain::ClientKey`); none for older sessions.
+    pub client_key: Option<String>,
 }
 
 /// Sessions relate to movies and events through plain queries, not joins.

@@ -1,8 +1,14 @@
 //! The one admission gate every HTTP attempt of a client passes: a
-//! connection cap, a rate limiter handing out cells in priority order, and a
-//! shared pause after a 429.
+//! connection cap, a rate limiter handing out cells in priority order and,
+//! within a priority, fairly between the shares callers act for (reelstream's
+//! clients), and a shared pause after a 429.
+//!
+//! Fairness is start-time fair queueing: each waiting call gets a tag one
+//! past the later of its share's previous tag and the tag last served, and
+//! the smallest tag goes first. A share with a thousand calls queued and one
+//! with two then alternate, whoever queued first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,14 +28,38 @@ pub(super) enum Priority {
     Start = 1,
 }
 
+tokio::task_local! {
+    /// The share a task's TMDB calls count against (reelstream's client
+    /// key); calls outside any share are one share together.
+    static SHARE: Option<String>;
+}
+
+/// Runs `work` with its TMDB calls counted against `share`.
+pub async fn in_share<F: Future>(share: Option<String>, work: F) -> F::Output {
+    SHARE.scope(share, work).await
+}
+
+/// The waiting calls, in serving order: (priority, fair tag, arrival).
+type Key = (Priority, u64, u64);
+
+/// Who waits, and the fair-queueing clocks.
+#[derive(Debug, Default)]
+struct Waiting {
+    queue: BTreeSet<Key>,
+    /// The tag last given to each share's call.
+    last_tag: HashMap<Option<String>, u64>,
+    /// The tag of the call served last.
+    served: u64,
+}
+
 /// Shared by all clones of a client, so all sessions together stay within
 /// TMDB's per-IP limits.
 #[derive(Debug)]
 pub(super) struct Gate {
     permits: Semaphore,
     limiter: DefaultDirectRateLimiter,
-    /// Callers waiting for a cell, by (priority, arrival); only the first waits on the limiter.
-    waiting: Mutex<BTreeSet<(Priority, u64)>>,
+    /// Callers waiting for a cell, in serving order; only the first waits on the limiter.
+    waiting: Mutex<Waiting>,
     arrivals: AtomicU64,
     turn: Notify,
     /// While set in the future, nobody sends: TMDB's limit is per IP, so one
@@ -45,7 +75,7 @@ impl Gate {
         Self {
             permits: Semaphore::new(concurrency),
             limiter: RateLimiter::direct(quota),
-            waiting: Mutex::new(BTreeSet::new()),
+            waiting: Mutex::new(Waiting::default()),
             arrivals: AtomicU64::new(0),
             turn: Notify::new(),
             paused_until: Mutex::new(None),
@@ -58,11 +88,17 @@ impl Gate {
     /// they wait for cells; the permit is held until the attempt's body has
     /// been read.
     pub async fn admit(&self, priority: Priority) -> SemaphorePermit<'_> {
-        let key = (priority, self.arrivals.fetch_add(1, Ordering::Relaxed));
-        let first = {
+        let share = SHARE.try_with(Clone::clone).ok().flatten();
+        let arrival = self.arrivals.fetch_add(1, Ordering::Relaxed);
+        let (key, first) = {
             let mut waiting = self.lock_waiting();
-            waiting.insert(key);
-            waiting.first() == Some(&key)
+            let served = waiting.served;
+            let last = waiting.last_tag.entry(share).or_default();
+            let tag = (*last).max(served) + 1;
+            *last = tag;
+            let key = (priority, tag, arrival);
+            waiting.queue.insert(key);
+            (key, waiting.queue.first() == Some(&key))
         };
         if first {
             // Whoever was first is sleeping towards the next cell: it must look again.
@@ -75,7 +111,7 @@ impl Gate {
                 let turn = self.turn.notified();
                 tokio::pin!(turn);
                 turn.as_mut().enable();
-                if self.lock_waiting().first() != Some(&key) {
+                if self.lock_waiting().queue.first() != Some(&key) {
                     turn.await;
                     continue;
                 }
@@ -98,6 +134,7 @@ impl Gate {
                         // A 429 may have paused everyone meanwhile: then wait
                         // it out and take a fresh cell after it.
                         if self.paused_until().is_none() {
+                            self.served(key.1);
                             break;
                         }
                     }
@@ -111,8 +148,19 @@ impl Gate {
             .expect("gate semaphore is never closed")
     }
 
-    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Priority, u64)>> {
+    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
         self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Advances the fair clock to a call served with `tag`; shares whose
+    /// last tag it passes are forgotten (their next call starts from it anyway).
+    fn served(&self, tag: u64) {
+        let mut waiting = self.lock_waiting();
+        waiting.served = waiting.served.max(tag);
+        if waiting.last_tag.len() > 64 {
+            let served = waiting.served;
+            waiting.last_tag.retain(|_, last| *last > served);
+        }
     }
 
     /// Pauses every caller until `until` (extending, never shortening, a pause).
@@ -132,12 +180,12 @@ impl Gate {
 /// Removes a caller from the queue and lets the next one look.
 struct Leave<'a> {
     gate: &'a Gate,
-    key: (Priority, u64),
+    key: Key,
 }
 
 impl Drop for Leave<'_> {
     fn drop(&mut self) {
-        self.gate.lock_waiting().remove(&self.key);
+        self.gate.lock_waiting().queue.remove(&self.key);
         self.gate.turn.notify_waiters();
     }
 }
@@ -201,5 +249,34 @@ mod tests {
             "the finishing call goes first: {order:?}"
         );
         assert_eq!(order[1..], ["start0", "start1", "start2", "start3"]);
+    }
+
+    #[tokio::test]
+    async fn shares_take_turns_whoever_queued_first() {
+        use std::sync::Arc;
+        let gate = Arc::new(Gate::new(NonZeroU32::new(50).unwrap(), 16));
+        drop(gate.admit(Priority::Start).await); // spend the first cell
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        // Six calls of a flooding share queue first, then two of another.
+        for (share, n) in [("flood", 6), ("victim", 2)] {
+            for _ in 0..n {
+                let (gate, order) = (gate.clone(), order.clone());
+                tasks.push(tokio::spawn(in_share(Some(share.to_owned()), async move {
+                    drop(gate.admit(Priority::Start).await);
+                    order.lock().unwrap().push(share);
+                })));
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let order = order.lock().unwrap();
+        let victim_done = order.iter().rposition(|s| *s == "victim").unwrap();
+        assert!(
+            victim_done <= 3,
+            "the victim's two calls are among the first four: {order:?}"
+        );
     }
 }

@@ -477,7 +477,31 @@ async fn only_its_own_session_is_enriched_and_it_is_deleted_unless_kept() {
         (kept.status.as_str(), kept.processed_count),
         ("completed", 8)
     );
-    // The token it prints, once, is the kept session's owner token.
+    // An operator can replace it: the new token works, the old one not.
+    let replaced = run(Command::new(env!("CARGO_BIN_EXE_reelstream"))
+        .env_clear()
+        .args(["token", id, "--database-url", &url]))
+    .await;
+    assert_eq!(replaced.code, Some(0), "{}", replaced.stderr);
+    let new_token = String::from_utf8(replaced.stdout).unwrap();
+    let renewed = reelstream::store::sessions::get(&db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let renewed =
+        reelstream::domain::OwnerTokenHash::from_stored(renewed.owner_token_hash.unwrap());
+    assert!(renewed.verifies(new_token.trim()));
+    let unknown = run(Command::new(env!("CARGO_BIN_EXE_reelstream"))
+        .env_clear()
+        .args([
+            "token",
+            "0b7e5a0c-0000-4000-8000-000000000000",
+            "--database-url",
+            &url,
+        ]))
+    .await;
+    assert_eq!(unknown.code, Some(1), "{}", unknown.stderr);
+    // The token it printed, once, was the kept session's owner token until then.
     let token = ran
         .stderr
         .lines()
@@ -485,6 +509,7 @@ async fn only_its_own_session_is_enriched_and_it_is_deleted_unless_kept() {
         .expect("the owner token is printed");
     let stored = reelstream::domain::OwnerTokenHash::from_stored(kept.owner_token_hash.unwrap());
     assert!(stored.verifies(token), "{}", ran.stderr);
+    assert!(!renewed.verifies(token), "the old token stops working");
 }
 
 #[cfg(unix)]

@@ -43,6 +43,9 @@ pub enum Command {
     TmdbSim(SimArgs),
     /// Print the OpenAPI specification (YAML) and exit.
     Openapi,
+    /// Give a session a new owner token and print it (the old one stops
+    /// working): for sessions stored before owner tokens, or a lost token.
+    Token(super::TokenArgs),
 }
 
 /// Settings of `reelstream demo`.

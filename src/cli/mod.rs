@@ -8,6 +8,7 @@ mod input;
 mod output;
 mod progress;
 mod summary;
+mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use crate::config::Config;
 use crate::export::ExportFormat;
 
 pub use enrich::run as enrich;
+pub use token::{TokenArgs, run as token};
 
 /// Exit status when some films failed after every TMDB retry, or the run
 /// itself failed (database, writing the output).

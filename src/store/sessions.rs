@@ -308,6 +308,19 @@ fn new_viewing_row(
     }
 }
 
+/// Replaces a session's owner token hash; false when there is no such session.
+pub async fn set_owner(db: &Db, id: &str, owner: &OwnerTokenHash) -> Result<bool, StoreError> {
+    let result = session::Entity::update_many()
+        .col_expr(
+            session::Column::OwnerTokenHash,
+            sea_orm::sea_query::Expr::value(owner.as_str()),
+        )
+        .filter(session::Column::Id.eq(id))
+        .exec(db.conn())
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
 /// Deletes every session not changed since `cutoff` (no upload, fix or
 /// lookup since), one at a time as [`delete`] does; returns how many.
 pub async fn delete_untouched_since(

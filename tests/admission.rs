@@ -65,9 +65,8 @@ fn films(prefix: &str, n: usize) -> String {
     csv
 }
 
-#[tokio::test]
-async fn uploads_per_hour_refuse_and_recover() {
-    let app = TestApp::spawn_with(|c| {
+async fn uploads_per_hour_refuse_and_recover(backend: Backend) {
+    let app = TestApp::spawn_on_with(&backend, |c| {
         behind_proxy(c);
         c.admission.uploads_per_hour = 2;
         c.admission.upload_period = Duration::from_secs(2);
@@ -100,9 +99,8 @@ async fn uploads_per_hour_refuse_and_recover() {
     );
 }
 
-#[tokio::test]
-async fn writes_per_minute_refuse_and_recover() {
-    let app = TestApp::spawn_with(|c| {
+async fn writes_per_minute_refuse_and_recover(backend: Backend) {
+    let app = TestApp::spawn_on_with(&backend, |c| {
         c.admission.writes_per_minute = 2;
         c.admission.write_period = Duration::from_secs(2);
     })
@@ -124,9 +122,8 @@ async fn writes_per_minute_refuse_and_recover() {
     assert_eq!(retry().await.unwrap().status(), 202);
 }
 
-#[tokio::test]
-async fn tmdb_calls_per_client_refuse_and_recover() {
-    let app = TestApp::spawn_with(|c| c.admission.tmdb_calls_per_client = 2).await;
+async fn tmdb_calls_per_client_refuse_and_recover(backend: Backend) {
+    let app = TestApp::spawn_on_with(&backend, |c| c.admission.tmdb_calls_per_client = 2).await;
     let search = || {
         app.client
             .get(app.url("/api/tmdb/search?query=heat"))
@@ -141,13 +138,13 @@ async fn tmdb_calls_per_client_refuse_and_recover() {
     assert_eq!(search().await.unwrap().status(), 200);
 }
 
-#[tokio::test]
-async fn streams_per_client_refuse_and_recover() {
+async fn streams_per_client_refuse_and_recover(backend: Backend) {
     let slow = SimConfig {
         latency: Duration::from_secs(30),
         ..SimConfig::default()
     };
-    let app = TestApp::spawn_with_sim(slow, |c| c.admission.streams_per_client = 2).await;
+    let app =
+        TestApp::spawn_on_with_sim(&backend, slow, |c| c.admission.streams_per_client = 2).await;
     let session = app.upload_csv("Title,Year\nHeat,1995\n").await;
     let id = session["id"].as_str().unwrap();
     let first = common::live::open_sse(&app, id, None).await;
@@ -306,5 +303,9 @@ async fn a_flooding_client_gets_one_clients_share() {
 }
 
 on_both_backends! {
+    uploads_per_hour_refuse_and_recover,
+    writes_per_minute_refuse_and_recover,
+    tmdb_calls_per_client_refuse_and_recover,
+    streams_per_client_refuse_and_recover,
     pending_films_refuse_before_storing_and_recover,
 }

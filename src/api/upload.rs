@@ -17,7 +17,7 @@ use crate::engine::reimport::{self, Reimport};
 use crate::import::{self, Import, TitleKind};
 use crate::model::Session;
 use crate::state::AppState;
-use crate::store::sessions;
+use crate::store::upkeep;
 
 /// The upload form.
 #[derive(Debug, Multipart)]
@@ -213,7 +213,7 @@ async fn admit_films(
         .iter()
         .filter(|m| !matches!(m.kind, TitleKind::Skipped(_)))
         .count() as u64;
-    let (mine, all) = sessions::pending_films(&state.db, client).await?;
+    let (mine, all) = upkeep::pending_films(&state.db, client).await?;
     Ok(state.admission.pending(films, mine, all)?)
 }
 

@@ -9,7 +9,7 @@ use clap::Args;
 use super::{EXIT_FAILED, EXIT_USAGE};
 use crate::config::DEFAULT_DATABASE_URL;
 use crate::domain::OwnerToken;
-use crate::store::{Db, sessions};
+use crate::store::{Db, upkeep};
 
 /// Settings of `reelstream token`.
 #[derive(Clone, Debug, Args)]
@@ -35,7 +35,7 @@ pub async fn run(args: TokenArgs) -> ExitCode {
         }
     };
     let token = OwnerToken::generate();
-    match sessions::set_owner(&db, &id.to_string(), &token.hash()).await {
+    match upkeep::set_owner(&db, &id.to_string(), &token.hash()).await {
         Ok(true) => {
             println!("{}", token.expose());
             ExitCode::SUCCESS

@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use crate::events::hub::Hub;
 use crate::events::pg_fanout;
 use crate::store::claims::{self, Lease};
-use crate::store::{Db, StoreError, counters, sessions};
+use crate::store::{Db, StoreError, counters, upkeep};
 use resolver::Resolver;
 use scheduler::Scheduler;
 use supervisor::{EngineHealth, Faults, OnRestart, Supervisor};
@@ -271,7 +271,7 @@ fn give_back_claims(db: Db, lease: Lease, wake: Arc<Notify>) -> OnRestart {
 async fn sweep(db: Db, ttl: Duration, cancel: CancellationToken) {
     loop {
         let cutoff = chrono::Utc::now() - chrono::Duration::from_std(ttl).unwrap_or_default();
-        match sessions::delete_untouched_since(&db, cutoff).await {
+        match upkeep::delete_untouched_since(&db, cutoff).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(
                 deleted = n,

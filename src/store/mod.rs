@@ -13,6 +13,7 @@ pub(crate) mod rematch;
 pub(crate) mod review;
 pub mod sessions;
 pub mod stats;
+pub mod upkeep;
 
 use std::ops::Deref;
 use std::sync::Arc;

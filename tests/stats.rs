@@ -425,7 +425,7 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
         .unwrap();
 
     let started = Instant::now();
-    let stats = stats::library(&db, &session.id, 20).await.unwrap();
+    let stats = stats::library(&db, &session.id, 20, None).await.unwrap();
     let took = started.elapsed();
     assert_eq!(stats.total_movies, 10_000);
     assert_eq!(stats.enriched_movies, 10_000);
@@ -448,7 +448,96 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
     println!("stats of 10 000 films: {took:?}");
 }
 
+/// A diary across two years, rewatches among it; weekdays by the calendar
+/// (2023-12-30 and 2024-01-06 are Saturdays, 2024-01-08 a Monday,
+/// 2024-03-15 a Friday).
+const DIARY: &str = "\
+Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date
+2023-12-30,Heat,1995,https://boxd.it/e1,4,,,2023-12-30
+2024-01-06,Heat,1995,https://boxd.it/e2,4.5,Yes,,2024-01-06
+2024-01-06,Dune,2021,https://boxd.it/e3,3,,,2024-01-06
+2024-01-08,Seven Samurai,1954,https://boxd.it/e4,5,,,2024-01-08
+2024-03-15,Dune,2021,https://boxd.it/e5,3.5,Yes,,2024-03-15
+";
+
+async fn viewing_stats_follow_the_year(backend: Backend) {
+    let app = TestApp::spawn_on(&backend).await;
+    let response = app.upload("diary.csv", DIARY.as_bytes().to_vec()).await;
+    assert_eq!(response.status(), 202);
+    let id = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (status, all) = app.get_json(&format!("/api/session/{id}/stats")).await;
+    assert_eq!(status, 200, "{all}");
+    let all = &all["viewings"];
+    assert_eq!(all["year"], Value::Null);
+    assert_eq!(
+        all["years"],
+        json!([{"year": 2023, "viewings": 1}, {"year": 2024, "viewings": 4}])
+    );
+    assert_eq!(
+        (
+            &all["viewings"],
+            &all["films"],
+            &all["first_watches"],
+            &all["rewatches"]
+        ),
+        (&json!(5), &json!(3), &json!(3), &json!(2))
+    );
+    assert_eq!(all["weekdays"], json!([1, 0, 0, 0, 1, 3, 0]));
+    assert_eq!(
+        all["months"],
+        json!([
+            {"month": "2023-12", "viewings": 1, "films": 1},
+            {"month": "2024-01", "viewings": 3, "films": 3},
+            {"month": "2024-03", "viewings": 1, "films": 1},
+        ])
+    );
+
+    let (_, year) = app
+        .get_json(&format!("/api/session/{id}/stats?year=2024"))
+        .await;
+    let year = &year["viewings"];
+    assert_eq!(year["year"], 2024);
+    assert_eq!(year["years"], all["years"], "the picker's years stay whole");
+    assert_eq!(
+        (
+            &year["viewings"],
+            &year["films"],
+            &year["first_watches"],
+            &year["rewatches"]
+        ),
+        (&json!(4), &json!(3), &json!(2), &json!(2))
+    );
+    assert_eq!(year["weekdays"], json!([1, 0, 0, 0, 1, 2, 0]));
+    assert_eq!(
+        year["days"],
+        json!([
+            {"date": "2024-01-06", "viewings": 2},
+            {"date": "2024-01-08", "viewings": 1},
+            {"date": "2024-03-15", "viewings": 1},
+        ])
+    );
+    let (_, none) = app
+        .get_json(&format!("/api/session/{id}/stats?year=1999"))
+        .await;
+    assert_eq!(
+        (&none["viewings"]["viewings"], &none["viewings"]["days"]),
+        (&json!(0), &json!([]))
+    );
+    let bad = app
+        .client
+        .get(app.url(&format!("/api/session/{id}/stats?year=20x4")))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(bad, 400).await;
+}
+
 on_both_backends! {
+    viewing_stats_follow_the_year,
     stats_equal_what_the_films_say,
     ratings_histogram_is_absent_without_ratings,
     stats_are_readable_while_enriching_and_of_an_empty_library,

@@ -16,6 +16,7 @@ mod session;
 mod stats;
 mod tmdb;
 mod upload;
+mod viewing_stats;
 mod ws;
 
 pub use contract::GeneratorFriendly;

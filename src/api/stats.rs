@@ -6,6 +6,7 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
+use super::viewing_stats::ViewingStats;
 use crate::state::AppState;
 use crate::store::stats::{
     self, KeyCount, LibraryStats, NameCount, RUNTIME_BUCKET_MAX, RUNTIME_BUCKET_MIN,
@@ -120,6 +121,10 @@ pub struct LibraryStatistics {
     pub ratings: Option<RatingStats>,
     /// Films per year of the (last) watched date, in order; empty when the export has no dates.
     pub watched_years: Vec<YearCount>,
+    /// When and how often the films were watched, from their dated viewings:
+    /// of the year asked for (`year`), or all time. Only these figures
+    /// follow `year`.
+    pub viewings: ViewingStats,
 }
 
 /// Library statistics.
@@ -143,10 +148,13 @@ impl StatsApi {
             validator(minimum(value = "1"), maximum(value = "1000"))
         )]
         top: Query<u64>,
+        /// Narrows the viewing figures (`viewings`) to this year of watching.
+        #[oai(validator(minimum(value = "1870"), maximum(value = "2100")))]
+        year: Query<Option<i32>>,
     ) -> Result<Json<LibraryStatistics>, ApiError> {
         let session = find(&state, &id).await?;
-        let stats = stats::library(&state.db, &session.id, top.0).await?;
-        Ok(Json(LibraryStatistics::new(session.id, stats)))
+        let stats = stats::library(&state.db, &session.id, top.0, year.0).await?;
+        Ok(Json(LibraryStatistics::new(session.id, year.0, stats)))
     }
 }
 
@@ -155,7 +163,7 @@ fn default_top() -> u64 {
 }
 
 impl LibraryStatistics {
-    fn new(session_id: String, s: LibraryStats) -> Self {
+    fn new(session_id: String, year: Option<i32>, s: LibraryStats) -> Self {
         let names = |list: Vec<NameCount>| {
             list.into_iter()
                 .map(|n| NamedCount {
@@ -190,6 +198,7 @@ impl LibraryStatistics {
                 buckets: runtime_buckets(&s.runtime_buckets),
             },
             ratings: rating_stats(&s.ratings),
+            viewings: ViewingStats::new(year, &s.viewing_days, &s.viewing_years),
             watched_years: s
                 .watched_years
                 .into_iter()

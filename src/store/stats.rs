@@ -34,6 +34,21 @@ pub struct KeyCount {
     pub count: i64,
 }
 
+/// One film's viewings on one day: the finest grain the viewing figures
+/// (per month, per weekday, the calendar, first watches and rewatches) are
+/// summed from.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct DayFilm {
+    /// The day, ISO `YYYY-MM-DD`.
+    pub day: String,
+    /// The film's row in its session.
+    pub movie_row: i32,
+    /// Its viewings that day.
+    pub viewings: i64,
+    /// How many of them are marked rewatches.
+    pub rewatches: i64,
+}
+
 /// A rating value and how many films carry it.
 #[derive(Clone, Debug, PartialEq, FromQueryResult)]
 pub struct RatingCount {
@@ -83,6 +98,10 @@ pub struct LibraryStats {
     pub ratings: Vec<RatingCount>,
     /// Year of the last watch, in order.
     pub watched_years: Vec<KeyCount>,
+    /// Dated viewings per film and day (of `year` when asked), in order.
+    pub viewing_days: Vec<DayFilm>,
+    /// Dated viewings per year, in order: the years there is a review of.
+    pub viewing_years: Vec<KeyCount>,
 }
 
 /// Runtime buckets: under an hour, quarter hours from 60 to 209 minutes, 210 and more.
@@ -141,7 +160,12 @@ fn runtime_bucket_sql() -> String {
 /// The queries run in one read transaction, so the figures agree with each
 /// other even while the engine is still committing films (on PostgreSQL a
 /// `REPEATABLE READ` snapshot; on SQLite a WAL read transaction is one).
-pub async fn library(db: &Db, session_id: &str, top: u64) -> Result<LibraryStats, StoreError> {
+pub async fn library(
+    db: &Db,
+    session_id: &str,
+    top: u64,
+    year: Option<i32>,
+) -> Result<LibraryStats, StoreError> {
     let backend = db.backend();
     let txn = match backend {
         DbBackend::Postgres => {
@@ -178,6 +202,8 @@ pub async fn library(db: &Db, session_id: &str, top: u64) -> Result<LibraryStats
         runtime_buckets: q.runtime_buckets().await?,
         ratings: q.ratings().await?,
         watched_years: q.watched_years().await?,
+        viewing_days: q.viewing_days(year).await?,
+        viewing_years: q.viewing_years().await?,
     };
     txn.commit().await?;
     Ok(stats)
@@ -300,6 +326,50 @@ impl Queries<'_> {
             .dialect
             .year_of("COALESCE(m.watched_date, m.logged_date)");
         self.by_key(&year, false, "").await
+    }
+
+    /// The dated viewings of the films (skipped rows aside), per film and day.
+    async fn viewing_days(&self, year: Option<i32>) -> Result<Vec<DayFilm>, StoreError> {
+        let (p1, p2, p3) = (
+            self.dialect.param(1),
+            self.dialect.param(2),
+            self.dialect.param(3),
+        );
+        let mut values = vec![self.session(), self.skipped()];
+        let in_year = match year {
+            Some(year) => {
+                values.push(format!("{year:04}-%").into());
+                format!("AND v.watched_date LIKE {p3}")
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT v.watched_date AS day, v.movie_row AS movie_row, COUNT(*) AS viewings, \
+             COALESCE(SUM(CASE WHEN v.rewatch THEN 1 ELSE 0 END), 0) AS rewatches \
+             FROM viewings v JOIN movies m ON m.session_id = v.session_id AND m.row = v.movie_row \
+             WHERE v.session_id = {p1} AND m.status <> {p2} AND v.watched_date IS NOT NULL {in_year} \
+             GROUP BY v.watched_date, v.movie_row ORDER BY v.watched_date, v.movie_row"
+        );
+        Ok(DayFilm::find_by_statement(self.statement(sql, values))
+            .all(self.txn)
+            .await?)
+    }
+
+    /// Dated viewings per year of the films (skipped rows aside).
+    async fn viewing_years(&self) -> Result<Vec<KeyCount>, StoreError> {
+        let (p1, p2) = (self.dialect.param(1), self.dialect.param(2));
+        let year = self.dialect.year_of("v.watched_date");
+        let sql = format!(
+            "SELECT k.bucket AS bucket, COUNT(*) AS count FROM \
+             (SELECT {year} AS bucket FROM viewings v \
+              JOIN movies m ON m.session_id = v.session_id AND m.row = v.movie_row \
+              WHERE v.session_id = {p1} AND m.status <> {p2}) k \
+             WHERE k.bucket IS NOT NULL GROUP BY k.bucket ORDER BY k.bucket"
+        );
+        let values = vec![self.session(), self.skipped()];
+        Ok(KeyCount::find_by_statement(self.statement(sql, values))
+            .all(self.txn)
+            .await?)
     }
 
     async fn ratings(&self) -> Result<Vec<RatingCount>, StoreError> {

@@ -448,11 +448,14 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
     println!("stats of 10 000 films: {took:?}");
 }
 
-/// A diary across two years, rewatches among it; weekdays by the calendar
+/// A diary across three years, rewatches among it; weekdays by the calendar
 /// (2023-12-30 and 2024-01-06 are Saturdays, 2024-01-08 a Monday,
-/// 2024-03-15 a Friday).
+/// 2021-10-01 and 2024-03-15 Fridays). The simulator's TMDB averages: Heat
+/// 7.9 (170 min), Dune 7.8 (155 min), Seven Samurai 8.5 (207 min); a film's
+/// rating is its latest viewing's: Heat 4.5, Dune 3.5, Seven Samurai 5.
 const DIARY: &str = "\
 Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date
+2021-10-01,Dune,2021,https://boxd.it/e0,4,,,2021-10-01
 2023-12-30,Heat,1995,https://boxd.it/e1,4,,,2023-12-30
 2024-01-06,Heat,1995,https://boxd.it/e2,4.5,Yes,,2024-01-06
 2024-01-06,Dune,2021,https://boxd.it/e3,3,,,2024-01-06
@@ -469,13 +472,18 @@ async fn viewing_stats_follow_the_year(backend: Backend) {
         .unwrap()
         .to_owned();
 
-    let (status, all) = app.get_json(&format!("/api/session/{id}/stats")).await;
-    assert_eq!(status, 200, "{all}");
-    let all = &all["viewings"];
+    app.wait_completed(&id, LONG).await;
+    let (status, stats) = app.get_json(&format!("/api/session/{id}/stats")).await;
+    assert_eq!(status, 200, "{stats}");
+    let all = &stats["viewings"];
     assert_eq!(all["year"], Value::Null);
     assert_eq!(
         all["years"],
-        json!([{"year": 2023, "viewings": 1}, {"year": 2024, "viewings": 4}])
+        json!([
+            {"year": 2021, "viewings": 1},
+            {"year": 2023, "viewings": 1},
+            {"year": 2024, "viewings": 4}
+        ])
     );
     assert_eq!(
         (
@@ -484,21 +492,61 @@ async fn viewing_stats_follow_the_year(backend: Backend) {
             &all["first_watches"],
             &all["rewatches"]
         ),
-        (&json!(5), &json!(3), &json!(3), &json!(2))
+        (&json!(6), &json!(3), &json!(4), &json!(2))
     );
-    assert_eq!(all["weekdays"], json!([1, 0, 0, 0, 1, 3, 0]));
+    assert_eq!(all["weekdays"], json!([1, 0, 0, 0, 2, 3, 0]));
     assert_eq!(
         all["months"],
         json!([
+            {"month": "2021-10", "viewings": 1, "films": 1},
             {"month": "2023-12", "viewings": 1, "films": 1},
             {"month": "2024-01", "viewings": 3, "films": 3},
             {"month": "2024-03", "viewings": 1, "films": 1},
         ])
     );
 
+    // Rated furthest above TMDB: Seven Samurai (10 − 8.5), Heat (9 − 7.9);
+    // below: Dune (7 − 7.8). None was last watched in its release year.
+    let titles = |list: &Value| -> Vec<String> {
+        let films = list.as_array().unwrap().iter();
+        films
+            .map(|f| f["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let h = &stats["highlights"];
+    assert_eq!(titles(&h["above_tmdb"]), ["Seven Samurai", "Heat"], "{h}");
+    assert_eq!(titles(&h["below_tmdb"]), ["Dune"]);
+    assert_eq!(titles(&h["longest"]), ["Seven Samurai", "Heat", "Dune"]);
+    assert_eq!(titles(&h["shortest"]), ["Dune", "Heat", "Seven Samurai"]);
+    let release_split = |h: &Value| {
+        (
+            h["films"].clone(),
+            h["new_releases"].clone(),
+            h["older"].clone(),
+        )
+    };
+    assert_eq!(release_split(h), (json!(3), json!(0), json!(3)));
+    // 2021: Dune alone, a new release that year; 2023: Heat alone.
+    let (_, y2021) = app
+        .get_json(&format!("/api/session/{id}/stats?year=2021"))
+        .await;
+    assert_eq!(
+        release_split(&y2021["highlights"]),
+        (json!(1), json!(1), json!(0))
+    );
+    assert_eq!(titles(&y2021["highlights"]["below_tmdb"]), ["Dune"]);
+    let (_, y2023) = app
+        .get_json(&format!("/api/session/{id}/stats?year=2023"))
+        .await;
+    assert_eq!(titles(&y2023["highlights"]["longest"]), ["Heat"]);
+
     let (_, year) = app
         .get_json(&format!("/api/session/{id}/stats?year=2024"))
         .await;
+    assert_eq!(
+        titles(&year["highlights"]["above_tmdb"]),
+        ["Seven Samurai", "Heat"]
+    );
     let year = &year["viewings"];
     assert_eq!(year["year"], 2024);
     assert_eq!(year["years"], all["years"], "the picker's years stay whole");

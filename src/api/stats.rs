@@ -6,12 +6,13 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
-use super::viewing_stats::ViewingStats;
+use super::viewing_stats::{Highlights, ViewingStats};
 use crate::state::AppState;
 use crate::store::stats::{
     self, KeyCount, LibraryStats, NameCount, RUNTIME_BUCKET_MAX, RUNTIME_BUCKET_MIN,
     RUNTIME_BUCKET_WIDTH, RatingCount,
 };
+use crate::store::year_films::{self, YearFilms};
 
 /// A genre, person, country or language and its number of films.
 #[derive(Clone, Debug, PartialEq, Eq, Object)]
@@ -125,6 +126,9 @@ pub struct LibraryStatistics {
     /// of the year asked for (`year`), or all time. Only these figures
     /// follow `year`.
     pub viewings: ViewingStats,
+    /// The films to name in a year in review (those watched in `year`, or
+    /// all): rated furthest above and below TMDB, longest, shortest, new releases.
+    pub highlights: Highlights,
 }
 
 /// Library statistics.
@@ -154,7 +158,10 @@ impl StatsApi {
     ) -> Result<Json<LibraryStatistics>, ApiError> {
         let session = find(&state, &id).await?;
         let stats = stats::library(&state.db, &session.id, top.0, year.0).await?;
-        Ok(Json(LibraryStatistics::new(session.id, year.0, stats)))
+        let highlights = year_films::year_films(&state.db, &session.id, year.0).await?;
+        Ok(Json(LibraryStatistics::new(
+            session.id, year.0, stats, highlights,
+        )))
     }
 }
 
@@ -163,7 +170,7 @@ fn default_top() -> u64 {
 }
 
 impl LibraryStatistics {
-    fn new(session_id: String, year: Option<i32>, s: LibraryStats) -> Self {
+    fn new(session_id: String, year: Option<i32>, s: LibraryStats, films: YearFilms) -> Self {
         let names = |list: Vec<NameCount>| {
             list.into_iter()
                 .map(|n| NamedCount {
@@ -199,6 +206,7 @@ impl LibraryStatistics {
             },
             ratings: rating_stats(&s.ratings),
             viewings: ViewingStats::new(year, &s.viewing_days, &s.viewing_years),
+            highlights: films.into(),
             watched_years: s
                 .watched_years
                 .into_iter()

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use poem_openapi::Object;
 
 use crate::store::stats::{DayFilm, KeyCount};
+use crate::store::year_films::{NamedFilm, YearFilms};
 
 /// A year and its dated viewings.
 #[derive(Clone, Debug, PartialEq, Eq, Object)]
@@ -115,6 +116,70 @@ impl ViewingStats {
                     viewings,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// A film a year in review names.
+#[derive(Clone, Debug, PartialEq, Object)]
+pub struct HighlightFilm {
+    /// Movie id.
+    pub id: i64,
+    /// Title as the export wrote it.
+    pub title: String,
+    /// Year as the export wrote it.
+    pub year: Option<i32>,
+    /// The person's rating, 0.5–5.
+    pub rating: Option<f64>,
+    /// TMDB's vote average, 0–10.
+    pub vote_average: Option<f64>,
+    /// Runtime in minutes.
+    pub runtime: Option<i32>,
+}
+
+/// The enriched films of the year asked for (those with a viewing dated in
+/// it), or all of them: the ones to name, five each, and how many were new.
+#[derive(Clone, Debug, PartialEq, Object)]
+pub struct Highlights {
+    /// Rated furthest above TMDB's vote average (rating × 2 − average), most first.
+    pub above_tmdb: Vec<HighlightFilm>,
+    /// Rated furthest below it, most first.
+    pub below_tmdb: Vec<HighlightFilm>,
+    /// The longest, longest first.
+    pub longest: Vec<HighlightFilm>,
+    /// The shortest, shortest first.
+    pub shortest: Vec<HighlightFilm>,
+    /// Films counted.
+    pub films: i64,
+    /// Of them, watched in the year they were released (the year asked for,
+    /// or for all time the year of their last watch).
+    pub new_releases: i64,
+    /// Of them, older films.
+    pub older: i64,
+}
+
+impl From<YearFilms> for Highlights {
+    fn from(f: YearFilms) -> Self {
+        let named = |list: Vec<NamedFilm>| {
+            list.into_iter()
+                .map(|n| HighlightFilm {
+                    id: n.id,
+                    title: n.title,
+                    year: n.year,
+                    rating: n.rating,
+                    vote_average: n.vote_average,
+                    runtime: n.runtime,
+                })
+                .collect()
+        };
+        Self {
+            above_tmdb: named(f.above_tmdb),
+            below_tmdb: named(f.below_tmdb),
+            longest: named(f.longest),
+            shortest: named(f.shortest),
+            films: f.films,
+            new_releases: f.new_releases,
+            older: f.films - f.new_releases,
         }
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod review;
 pub mod sessions;
 pub mod stats;
 pub mod upkeep;
+pub mod year_films;
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -400,6 +400,11 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
         .map(|i| sessions::NewMovie {
             watched_date: Some(format!("{}-06-01", 2015 + i % 10)),
             rating: Some(f64::from(1 + i % 10) / 2.0),
+            viewings: vec![reelstream::domain::Viewing {
+                watched_date: Some(format!("{}-06-01", 2015 + i % 10)),
+                rewatch: i % 4 == 0,
+                ..Default::default()
+            }],
             ..sessions::NewMovie::new(
                 i + 1,
                 format!("Film {i}"),
@@ -446,6 +451,28 @@ async fn stats_of_ten_thousand_films_are_fast(backend: Backend) {
     );
     assert!(took < Duration::from_secs(2), "stats took {took:?}");
     println!("stats of 10 000 films: {took:?}");
+    assert_eq!(
+        stats.viewing_days.iter().map(|d| d.viewings).sum::<i64>(),
+        10_000
+    );
+    assert_eq!(stats.viewing_years.len(), 10);
+
+    // A year in review: its thousand films' viewings and highlights.
+    let started = Instant::now();
+    let year = stats::library(&db, &session.id, 20, Some(2019))
+        .await
+        .unwrap();
+    let films = reelstream::store::year_films::year_films(&db, &session.id, Some(2019))
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(year.viewing_days.len(), 1_000);
+    assert_eq!(
+        year.viewing_days.iter().map(|d| d.rewatches).sum::<i64>(),
+        500
+    );
+    assert_eq!((films.films, films.longest[0].runtime), (1_000, Some(175)));
+    println!("a year in review of 10 000 films (1 000 that year): {took:?}");
 }
 
 /// A diary across three years, rewatches among it; weekdays by the calendar

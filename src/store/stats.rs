@@ -328,13 +328,22 @@ impl Queries<'_> {
         self.by_key(&year, false, "").await
     }
 
+    /// A viewing `v` of a film, not of a skipped row (the skipped status is
+    /// the second parameter). An equality, not `status <> …`, so that both
+    /// planners look the film up by (session, status, row) instead of
+    /// scanning the session's films for every viewing.
+    fn not_skipped(&self) -> String {
+        format!(
+            "NOT EXISTS (SELECT 1 FROM movies m WHERE m.session_id = v.session_id \
+             AND m.row = v.movie_row AND m.status = {})",
+            self.dialect.param(2)
+        )
+    }
+
     /// The dated viewings of the films (skipped rows aside), per film and day.
     async fn viewing_days(&self, year: Option<i32>) -> Result<Vec<DayFilm>, StoreError> {
-        let (p1, p2, p3) = (
-            self.dialect.param(1),
-            self.dialect.param(2),
-            self.dialect.param(3),
-        );
+        let (p1, p3) = (self.dialect.param(1), self.dialect.param(3));
+        let films_only = self.not_skipped();
         let mut values = vec![self.session(), self.skipped()];
         let in_year = match year {
             Some(year) => {
@@ -346,8 +355,8 @@ impl Queries<'_> {
         let sql = format!(
             "SELECT v.watched_date AS day, v.movie_row AS movie_row, COUNT(*) AS viewings, \
              COALESCE(SUM(CASE WHEN v.rewatch THEN 1 ELSE 0 END), 0) AS rewatches \
-             FROM viewings v JOIN movies m ON m.session_id = v.session_id AND m.row = v.movie_row \
-             WHERE v.session_id = {p1} AND m.status <> {p2} AND v.watched_date IS NOT NULL {in_year} \
+             FROM viewings v WHERE v.session_id = {p1} AND {films_only} \
+             AND v.watched_date IS NOT NULL {in_year} \
              GROUP BY v.watched_date, v.movie_row ORDER BY v.watched_date, v.movie_row"
         );
         Ok(DayFilm::find_by_statement(self.statement(sql, values))
@@ -357,13 +366,13 @@ impl Queries<'_> {
 
     /// Dated viewings per year of the films (skipped rows aside).
     async fn viewing_years(&self) -> Result<Vec<KeyCount>, StoreError> {
-        let (p1, p2) = (self.dialect.param(1), self.dialect.param(2));
+        let p1 = self.dialect.param(1);
+        let films_only = self.not_skipped();
         let year = self.dialect.year_of("v.watched_date");
         let sql = format!(
             "SELECT k.bucket AS bucket, COUNT(*) AS count FROM \
              (SELECT {year} AS bucket FROM viewings v \
-              JOIN movies m ON m.session_id = v.session_id AND m.row = v.movie_row \
-              WHERE v.session_id = {p1} AND m.status <> {p2}) k \
+              WHERE v.session_id = {p1} AND {films_only}) k \
              WHERE k.bucket IS NOT NULL GROUP BY k.bucket ORDER BY k.bucket"
         );
         let values = vec![self.session(), self.skipped()];

@@ -562,10 +562,32 @@ async fn viewing_stats_follow_the_year(backend: Backend) {
         (json!(1), json!(1), json!(0))
     );
     assert_eq!(titles(&y2021["highlights"]["below_tmdb"]), ["Dune"]);
+    // Every figure of a year covers that year's films alone: Dune in 2021
+    // (Science Fiction, Adventure; US and Canada; rated 3.5, its latest).
+    assert_eq!(y2021["total_movies"], 1, "{y2021}");
+    assert_eq!(y2021["enriched_movies"], 1);
+    assert_eq!(
+        names(&y2021["genres"]),
+        owned(&[("Adventure", 1), ("Science Fiction", 1)])
+    );
+    assert_eq!(
+        names(&y2021["directors"]),
+        owned(&[("Denis Villeneuve", 1)])
+    );
+    assert_eq!(names(&y2021["countries"]), owned(&[("CA", 1), ("US", 1)]));
+    assert_eq!(y2021["decades"], json!([{"decade": 2020, "count": 1}]));
+    assert_eq!(y2021["runtime"]["total_minutes"], 155);
+    assert_eq!(
+        (&y2021["ratings"]["rated"], &y2021["ratings"]["average"]),
+        (&json!(1), &json!(3.5))
+    );
     let (_, y2023) = app
         .get_json(&format!("/api/session/{id}/stats?year=2023"))
         .await;
     assert_eq!(titles(&y2023["highlights"]["longest"]), ["Heat"]);
+    assert_eq!(names(&y2023["directors"]), owned(&[("Michael Mann", 1)]));
+    assert_eq!(y2023["total_movies"], 1);
+    assert_eq!(y2023["runtime"]["total_minutes"], 170);
 
     let (_, year) = app
         .get_json(&format!("/api/session/{id}/stats?year=2024"))
@@ -574,6 +596,13 @@ async fn viewing_stats_follow_the_year(backend: Backend) {
         titles(&year["highlights"]["above_tmdb"]),
         ["Seven Samurai", "Heat"]
     );
+    // 2024: all three, Dune counted once for its two viewings.
+    assert_eq!(year["total_movies"], 3);
+    assert_eq!(
+        names(&year["genres"])[..2],
+        owned(&[("Action", 2), ("Drama", 2)])[..]
+    );
+    assert_eq!(year["runtime"]["total_minutes"], 155 + 170 + 207);
     let year = &year["viewings"];
     assert_eq!(year["year"], 2024);
     assert_eq!(year["years"], all["years"], "the picker's years stay whole");
@@ -599,8 +628,13 @@ async fn viewing_stats_follow_the_year(backend: Backend) {
         .get_json(&format!("/api/session/{id}/stats?year=1999"))
         .await;
     assert_eq!(
-        (&none["viewings"]["viewings"], &none["viewings"]["days"]),
-        (&json!(0), &json!([]))
+        (
+            &none["viewings"]["viewings"],
+            &none["viewings"]["days"],
+            &none["total_movies"],
+            &none["genres"]
+        ),
+        (&json!(0), &json!([]), &json!(0), &json!([]))
     );
     let bad = app
         .client

@@ -92,6 +92,8 @@ pub struct RatingStats {
 /// enriched films; ratings and watched years come from the export and cover
 /// every row but the skipped ones (not films: TV episodes, video games…),
 /// which no figure counts. Name lists are ordered by count (most first), then by name.
+/// With `year`, every figure covers only the films with a viewing dated in
+/// that year (the years of `viewings.years` aside, which stay whole for a picker).
 #[derive(Clone, Debug, PartialEq, Object)]
 pub struct LibraryStatistics {
     /// Session id.
@@ -123,8 +125,7 @@ pub struct LibraryStatistics {
     /// Films per year of the (last) watched date, in order; empty when the export has no dates.
     pub watched_years: Vec<YearCount>,
     /// When and how often the films were watched, from their dated viewings:
-    /// of the year asked for (`year`), or all time. Only these figures
-    /// follow `year`.
+    /// of the year asked for (`year`), or all time.
     pub viewings: ViewingStats,
     /// The films to name in a year in review (those watched in `year`, or
     /// all): rated furthest above and below TMDB, longest, shortest, new releases.
@@ -152,7 +153,7 @@ impl StatsApi {
             validator(minimum(value = "1"), maximum(value = "1000"))
         )]
         top: Query<u64>,
-        /// Narrows the viewing figures (`viewings`) to this year of watching.
+        /// Narrows every figure to the films watched in this year (a year in review).
         #[oai(validator(minimum(value = "1870"), maximum(value = "2100")))]
         year: Query<Option<i32>>,
     ) -> Result<Json<LibraryStatistics>, ApiError> {

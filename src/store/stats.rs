@@ -184,6 +184,7 @@ pub async fn library(
         dialect: Dialect(backend),
         session_id,
         top: i64::try_from(top).unwrap_or(i64::MAX),
+        year,
     };
 
     let totals = q.totals().await?;
@@ -202,7 +203,7 @@ pub async fn library(
         runtime_buckets: q.runtime_buckets().await?,
         ratings: q.ratings().await?,
         watched_years: q.watched_years().await?,
-        viewing_days: q.viewing_days(year).await?,
+        viewing_days: q.viewing_days().await?,
         viewing_years: q.viewing_years().await?,
     };
     txn.commit().await?;
@@ -214,6 +215,8 @@ struct Queries<'a> {
     dialect: Dialect,
     session_id: &'a str,
     top: i64,
+    /// The year of watching the figures are narrowed to, if any.
+    year: Option<i32>,
 }
 
 impl Queries<'_> {
@@ -234,19 +237,40 @@ impl Queries<'_> {
         MovieStatus::Skipped.into()
     }
 
+    /// `LIKE` pattern of the dates in the year asked for.
+    fn year_pattern(year: i32) -> Value {
+        format!("{year:04}-%").into()
+    }
+
+    /// With a year asked for, ` AND` the film `m` has a viewing dated in it
+    /// (the pattern pushed onto `values` as the next parameter); else nothing.
+    /// An `EXISTS`, so a film watched twice that year still counts once.
+    fn of_the_year(&self, values: &mut Vec<Value>) -> String {
+        let Some(year) = self.year else {
+            return String::new();
+        };
+        values.push(Self::year_pattern(year));
+        format!(
+            " AND EXISTS (SELECT 1 FROM viewings v WHERE v.session_id = m.session_id \
+             AND v.movie_row = m.row AND v.watched_date LIKE {})",
+            self.dialect.param(values.len())
+        )
+    }
+
     async fn totals(&self) -> Result<Totals, StoreError> {
         let d = self.dialect;
         let (p1, p2, p3, p4) = (d.param(1), d.param(2), d.param(3), d.param(4));
+        let review: Value = MovieStatus::Review.into();
+        let mut values = vec![self.session(), self.enriched(), self.skipped(), review];
+        let of_the_year = self.of_the_year(&mut values);
         let sql = format!(
             "SELECT COUNT(*) AS total, \
              COALESCE(SUM(CASE WHEN m.status = {p2} THEN 1 ELSE 0 END), 0) AS enriched, \
              COALESCE(SUM(CASE WHEN m.status = {p4} THEN 1 ELSE 0 END), 0) AS review, \
              COALESCE(SUM(CASE WHEN m.status = {p2} AND m.runtime > 0 THEN 1 ELSE 0 END), 0) AS with_runtime, \
              SUM(CASE WHEN m.status = {p2} AND m.runtime > 0 THEN m.runtime END) AS runtime_sum \
-             FROM movies m WHERE m.session_id = {p1} AND m.status <> {p3}"
+             FROM movies m WHERE m.session_id = {p1} AND m.status <> {p3}{of_the_year}"
         );
-        let review: Value = MovieStatus::Review.into();
-        let values = vec![self.session(), self.enriched(), self.skipped(), review];
         let stmt = self.statement(sql, values);
         let totals = Totals::find_by_statement(stmt)
             .one(self.txn)
@@ -260,26 +284,30 @@ impl Queries<'_> {
         let d = self.dialect;
         let (p1, p2, p3) = (d.param(1), d.param(2), d.param(3));
         let elements = d.json_elements(column);
+        let mut values = vec![self.session(), self.enriched(), self.top.into()];
+        let of_the_year = self.of_the_year(&mut values);
         let sql = format!(
             "SELECT j.value AS name, COUNT(DISTINCT m.id) AS count \
              FROM movies m {elements} \
-             WHERE m.session_id = {p1} AND m.status = {p2} AND j.value <> '' \
+             WHERE m.session_id = {p1} AND m.status = {p2} AND j.value <> ''{of_the_year} \
              GROUP BY j.value ORDER BY count DESC, name ASC LIMIT {p3}"
         );
-        let stmt = self.statement(sql, vec![self.session(), self.enriched(), self.top.into()]);
+        let stmt = self.statement(sql, values);
         Ok(NameCount::find_by_statement(stmt).all(self.txn).await?)
     }
 
     async fn languages(&self) -> Result<Vec<NameCount>, StoreError> {
         let d = self.dialect;
         let (p1, p2, p3) = (d.param(1), d.param(2), d.param(3));
+        let mut values = vec![self.session(), self.enriched(), self.top.into()];
+        let of_the_year = self.of_the_year(&mut values);
         let sql = format!(
             "SELECT m.original_language AS name, COUNT(*) AS count FROM movies m \
              WHERE m.session_id = {p1} AND m.status = {p2} \
-             AND m.original_language IS NOT NULL AND m.original_language <> '' \
+             AND m.original_language IS NOT NULL AND m.original_language <> ''{of_the_year} \
              GROUP BY m.original_language ORDER BY count DESC, name ASC LIMIT {p3}"
         );
-        let stmt = self.statement(sql, vec![self.session(), self.enriched(), self.top.into()]);
+        let stmt = self.statement(sql, values);
         Ok(NameCount::find_by_statement(stmt).all(self.txn).await?)
     }
 
@@ -300,9 +328,11 @@ impl Queries<'_> {
             values.push(self.skipped());
             format!("AND m.status <> {p2}")
         };
+        let of_the_year = self.of_the_year(&mut values);
         let sql = format!(
             "SELECT k.bucket AS bucket, COUNT(*) AS count FROM \
-             (SELECT {key} AS bucket FROM movies m WHERE m.session_id = {p1} {status} {extra}) k \
+             (SELECT {key} AS bucket FROM movies m \
+              WHERE m.session_id = {p1} {status} {extra}{of_the_year}) k \
              WHERE k.bucket IS NOT NULL GROUP BY k.bucket ORDER BY k.bucket"
         );
         Ok(KeyCount::find_by_statement(self.statement(sql, values))
@@ -341,13 +371,13 @@ impl Queries<'_> {
     }
 
     /// The dated viewings of the films (skipped rows aside), per film and day.
-    async fn viewing_days(&self, year: Option<i32>) -> Result<Vec<DayFilm>, StoreError> {
+    async fn viewing_days(&self) -> Result<Vec<DayFilm>, StoreError> {
         let (p1, p3) = (self.dialect.param(1), self.dialect.param(3));
         let films_only = self.not_skipped();
         let mut values = vec![self.session(), self.skipped()];
-        let in_year = match year {
+        let in_year = match self.year {
             Some(year) => {
-                values.push(format!("{year:04}-%").into());
+                values.push(Self::year_pattern(year));
                 format!("AND v.watched_date LIKE {p3}")
             }
             None => String::new(),
@@ -383,13 +413,14 @@ impl Queries<'_> {
 
     async fn ratings(&self) -> Result<Vec<RatingCount>, StoreError> {
         let (p1, p2) = (self.dialect.param(1), self.dialect.param(2));
+        let mut values = vec![self.session(), self.skipped()];
+        let of_the_year = self.of_the_year(&mut values);
         let sql = format!(
             "SELECT k.rating AS rating, COUNT(*) AS count FROM \
              (SELECT ROUND(m.rating * 2) / 2 AS rating FROM movies m \
-              WHERE m.session_id = {p1} AND m.status <> {p2} AND m.rating IS NOT NULL) k \
+              WHERE m.session_id = {p1} AND m.status <> {p2} AND m.rating IS NOT NULL{of_the_year}) k \
              GROUP BY k.rating ORDER BY k.rating"
         );
-        let values = vec![self.session(), self.skipped()];
         Ok(RatingCount::find_by_statement(self.statement(sql, values))
             .all(self.txn)
             .await?)

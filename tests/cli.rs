@@ -629,3 +629,88 @@ async fn tmdb_secrets_come_from_files_and_a_bad_file_exits_2() {
         assert!(!dir.path().join("cli.db").exists(), "nothing started");
     }
 }
+
+#[tokio::test]
+async fn format_letterboxd_writes_a_letterboxd_import_file_one_row_per_viewing() {
+    let sim = simulator(SimConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = copy_fixture(dir.path(), "import/diary.csv");
+    let ran = run(enrich(dir.path(), &sim.base_url)
+        .arg(&input)
+        .args(["--format", "letterboxd"]))
+    .await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let written = dir.path().join("diary.letterboxd.csv");
+    assert!(
+        ran.stderr.contains("diary.letterboxd.csv"),
+        "{}",
+        ran.stderr
+    );
+    let bytes = std::fs::read(&written).unwrap();
+    let header = String::from_utf8_lossy(&bytes)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        header,
+        "LetterboxdURI,tmdbID,imdbID,Title,Year,Directors,WatchedDate,Rating,Rating10,Tags,Rewatch,Review"
+    );
+    // Five diary entries of three films: five rows, in the diary's order per film.
+    let rows = read_csv(&bytes);
+    let cells = |r: &HashMap<String, String>| {
+        [
+            r["Title"].clone(),
+            r["tmdbID"].clone(),
+            r["WatchedDate"].clone(),
+            r["Rating"].clone(),
+            r["Rating10"].clone(),
+            r["Rewatch"].clone(),
+            r["Tags"].clone(),
+        ]
+    };
+    let rows: Vec<[String; 7]> = rows.iter().map(cells).collect();
+    let row = |cells: [&str; 7]| cells.map(str::to_owned);
+    assert_eq!(
+        rows,
+        [
+            row([
+                "Seven Samurai",
+                "346",
+                "2023-01-14",
+                "5",
+                "10",
+                "",
+                "kurosawa, criterion"
+            ]),
+            row([
+                "Seven Samurai",
+                "346",
+                "2024-02-09",
+                "4.5",
+                "9",
+                "Yes",
+                "kurosawa"
+            ]),
+            row(["Dune", "438631", "2023-03-12", "3.5", "7", "", ""]),
+            row(["Dune", "438631", "2024-02-29", "4", "8", "Yes", "imax"]),
+            // Not in the simulator's catalog: by title and year alone.
+            row(["Perfect Days", "", "2023-08-19", "4", "8", "", ""]),
+        ]
+    );
+
+    // The films to review: Perfect Days, unmatched.
+    let ran = run(enrich(dir.path(), &sim.base_url)
+        .arg(&input)
+        .args(["--format", "review", "-o", "-", "--quiet"]))
+    .await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let review = String::from_utf8(ran.stdout).unwrap();
+    assert!(review.starts_with("row,title,year,status,"), "{review}");
+    let rows = read_csv(review.as_bytes());
+    assert_eq!(rows.len(), 1, "{review}");
+    assert_eq!(
+        (rows[0]["title"].as_str(), rows[0]["status"].as_str()),
+        ("Perfect Days", "unmatched")
+    );
+}

@@ -4,42 +4,13 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::live::{open_sse, read_sse, sse_until_completed};
 use common::{Backend, TestApp, assert_counters_exact, assert_problem};
-use reelstream::tmdb::sim::Catalog;
 use serde_json::{Value, json};
 
 const LONG: Duration = Duration::from_secs(60);
-
-/// A catalog with the real cases of issue 17: a title found only longer at
-/// the exact year ("Piranha" → "Piranha 3D"), namesakes of one year told
-/// apart by popularity alone, a year two off, a subtitle TMDB does not
-/// have, and "Dr." for TMDB's "Doctor".
-fn catalog() -> Arc<Catalog> {
-    let movie = |id: i64, title: &str, date: &str, popularity: f64| {
-        json!({
-            "id": id, "title": title, "release_date": date, "popularity": popularity,
-            "runtime": 100, "directors": [{"id": id * 10, "name": format!("Director of {title}")}],
-        })
-    };
-    let mut heat = movie(949, "Heat", "1995-12-15", 30.0);
-    heat["imdb_id"] = json!("tt0113277");
-    let movies = vec![
-        heat,
-        movie(43593, "Piranha 3D", "2010-08-20", 12.0),
-        movie(27324, "Piranha", "1978-08-03", 8.0),
-        movie(500001, "Eden", "2014-01-01", 5.0),
-        movie(500002, "Eden", "2014-06-01", 4.8),
-        movie(44000, "Drunks", "1997-01-01", 2.0),
-        movie(94329, "The Raid", "2011-09-08", 20.0),
-        movie(3050, "Doctor Dolittle", "1998-06-22", 15.0),
-    ];
-    let json = json!({ "movies": movies, "tv": [] }).to_string();
-    Arc::new(Catalog::from_json(&json).expect("a valid catalog"))
-}
 
 const CSV: &str = "Title,Year\n\
 Heat,1995\n\
@@ -74,7 +45,7 @@ async fn last_seq(app: &TestApp, id: &str) -> i64 {
 }
 
 async fn unsure_matches_go_to_review_and_a_person_accepts_them(backend: Backend) {
-    let app = TestApp::spawn_on_with_catalog(&backend, catalog()).await;
+    let app = TestApp::spawn_on_with_catalog(&backend, common::catalogs::matching_cases()).await;
     let uploaded = app.upload_csv(CSV).await;
     let owner = common::owner_token(&uploaded);
     let id = uploaded["id"].as_str().unwrap().to_owned();
@@ -229,7 +200,7 @@ async fn unsure_matches_go_to_review_and_a_person_accepts_them(backend: Backend)
 }
 
 async fn the_picker_searches_tmdb_through_the_server(backend: Backend) {
-    let app = TestApp::spawn_on_with_catalog(&backend, catalog()).await;
+    let app = TestApp::spawn_on_with_catalog(&backend, common::catalogs::matching_cases()).await;
     let search = |query: &str| {
         let url = app.url("/api/tmdb/search");
         app.client.get(url).query(&[("query", query)]).send()
@@ -303,7 +274,7 @@ async fn the_picker_searches_tmdb_through_the_server(backend: Backend) {
 }
 
 async fn an_imdb_keyed_film_costs_one_tmdb_call(backend: Backend) {
-    let app = TestApp::spawn_on_with_catalog(&backend, catalog()).await;
+    let app = TestApp::spawn_on_with_catalog(&backend, common::catalogs::matching_cases()).await;
     let csv = "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n\
 tt0113277,9,2024-01-02,Heat,https://www.imdb.com/title/tt0113277/,Movie,1995\n";
     let session = app.upload_csv(csv).await;

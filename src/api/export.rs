@@ -1,5 +1,7 @@
-//! `GET /api/session/{id}/export?format=csv|json`: the whole library as a
-//! file, streamed page by page, with a cap on exports running at once.
+//! `GET /api/session/{id}/export?format=csv|json|letterboxd|review`: the
+//! whole library as a file, streamed page by page (a Letterboxd file is
+//! built whole first, as only its end tells whether it must be a ZIP), with
+//! a cap on exports running at once.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use super::ApiTags;
 use super::error::ApiError;
 use super::session::find;
-use crate::export::{ExportFormat, Writer};
+use crate::export::{ExportFormat, FileKind, LetterboxdFiles, Rendered, Writer};
 use crate::model::MovieDetail;
 use crate::state::AppState;
 use crate::store::{Db, movies};
@@ -37,16 +39,21 @@ pub enum ExportFile {
     /// An array of Movie objects, as `GET /api/session/{id}/movies` returns them.
     #[oai(actual_type = "Json<Vec<MovieDetail>>")]
     Json(Binary<Body>),
+    /// Letterboxd import files `letterboxd-1.csv`, `letterboxd-2.csv`…, when
+    /// the library does not fit in one.
+    #[oai(content_type = "application/zip")]
+    Zip(Binary<Body>),
 }
 
 /// The answer to an export.
 #[derive(ApiResponse)]
 pub enum ExportResponse {
-    /// The whole library, every status included, in upload order.
+    /// The whole library (`csv`, `json`: every status, in upload order; `letterboxd`:
+    /// every film, one row per viewing; `review`: films in review or unmatched).
     #[oai(status = 200)]
     Ok(
         ExportFile,
-        /// `attachment; filename=reelstream-<id>.<csv|json>`.
+        /// `attachment; filename=reelstream-<id>[-letterboxd|-review].<csv|json|zip>`.
         #[oai(header = "Content-Disposition")]
         String,
     ),
@@ -58,7 +65,10 @@ pub struct ExportApi;
 
 #[OpenApi(tag = "ApiTags::Library")]
 impl ExportApi {
-    /// Download a session's library as CSV or JSON. At most
+    /// Download a session's library as CSV or JSON, as a Letterboxd import
+    /// file (one row per viewing, with the TMDB ids that are sure; a ZIP of
+    /// several files above Letterboxd's size limit), or the films to review
+    /// with their best candidates. At most
     /// `REELSTREAM_MAX_EXPORTS` exports run at once; above that the answer
     /// is 429 with `Retry-After`.
     #[oai(
@@ -70,7 +80,7 @@ impl ExportApi {
         &self,
         state: Data<&AppState>,
         id: Path<String>,
-        /// `csv` (default) or `json`.
+        /// `csv` (default), `json`, `letterboxd` or `review`.
         #[oai(default)]
         format: Query<ExportFormat>,
     ) -> Result<ExportResponse, ApiError> {
@@ -84,17 +94,46 @@ impl ExportApi {
                 )
             })?;
         let format = format.0;
-        let disposition = format!(
-            "attachment; filename=reelstream-{}.{}",
-            session.id,
-            format.extension()
-        );
+        let disposition = |kind: FileKind| {
+            format!(
+                "attachment; filename=reelstream-{}{}.{}",
+                session.id,
+                format.file_suffix(),
+                kind.extension()
+            )
+        };
+        let Some(kind) = format.streamed() else {
+            let rendered = letterboxd(&state.db, &session.id).await?;
+            drop(permit);
+            let body = Binary(Body::from(rendered.bytes));
+            let file = match rendered.kind {
+                FileKind::Zip => ExportFile::Zip(body),
+                _ => ExportFile::Csv(body),
+            };
+            return Ok(ExportResponse::Ok(file, disposition(rendered.kind)));
+        };
+        let disposition = disposition(kind);
         let body = Body::from_bytes_stream(pages(state.db.clone(), session.id, format, permit));
-        let file = match format {
-            ExportFormat::Csv => ExportFile::Csv(Binary(body)),
-            ExportFormat::Json => ExportFile::Json(Binary(body)),
+        let file = match kind {
+            FileKind::Json => ExportFile::Json(Binary(body)),
+            _ => ExportFile::Csv(Binary(body)),
         };
         Ok(ExportResponse::Ok(file, disposition))
+    }
+}
+
+/// The Letterboxd import file of a session, read page by page.
+async fn letterboxd(db: &Db, session_id: &str) -> Result<Rendered, ApiError> {
+    let mut files = LetterboxdFiles::default();
+    let mut cursor = None;
+    loop {
+        let rows = movies::library_page(db, session_id, cursor, PAGE).await?;
+        let Some(last) = rows.last() else {
+            return Ok(files.finish());
+        };
+        cursor = Some((last.0.row, last.0.id));
+        let films: Vec<MovieDetail> = rows.into_iter().map(MovieDetail::from).collect();
+        files.add(&films);
     }
 }
 

@@ -164,7 +164,7 @@ async fn enrich(
     }
 
     let library = all_movies(&state.db, &session.id).await?;
-    output.write(&export::render(&library, output.format))?;
+    let written = output.write(&export::render(&library, output.format))?;
     let movies: Vec<Movie> = library.into_iter().map(|d| d.movie).collect();
     if !args.quiet {
         let read = crate::model::Session::from(session.clone());
@@ -174,7 +174,7 @@ async fn enrich(
             encoding: &read.encoding,
         };
         eprintln!("{}", summary::render(&movies, notes, started.elapsed()));
-        eprintln!("Wrote {} films to {output}", movies.len());
+        eprintln!("Wrote {} films to {written}", movies.len());
     }
     Ok(Ended::Written(Counts::of(&movies)))
 }

@@ -62,11 +62,13 @@ pub struct EnrichArgs {
     pub file: PathBuf,
 
     /// Where to write the enriched library; `-` for stdout. Default:
-    /// `<FILE stem>.enriched.<csv|json>` next to FILE.
+    /// `<FILE stem>.enriched.<csv|json>` (`.letterboxd.csv`, `.review.csv`) next to FILE.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
 
-    /// Output format. Default: from OUT's extension (`.json`), else csv.
+    /// Output format: the library as csv or json, a Letterboxd import file
+    /// (`letterboxd`; a ZIP when it must be split), or the films to review
+    /// (`review`). Default: from OUT's extension (`.json`), else csv.
     #[arg(short, long, value_enum)]
     pub format: Option<ExportFormat>,
 

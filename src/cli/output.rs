@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::CliError;
-use crate::export::ExportFormat;
+use crate::export::{ExportFormat, FileKind, Rendered};
 
 /// The destination of the enriched library.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct Output {
 impl Output {
     /// Resolves `-o` and `--format`: the format defaults to the output's
     /// extension, else CSV; the file defaults to `<stem>.enriched.<ext>`
-    /// next to `input`.
+    /// (`<stem>.letterboxd.csv`, `<stem>.review.csv`) next to `input`.
     pub fn resolve(input: &Path, output: Option<&Path>, format: Option<ExportFormat>) -> Self {
         match output {
             Some(path) if path == Path::new("-") => Self {
@@ -45,7 +45,12 @@ impl Output {
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "reelstream".to_owned());
-                let name = format!("{stem}.enriched.{}", format.extension());
+                let kind = match format {
+                    ExportFormat::Letterboxd => "letterboxd",
+                    ExportFormat::Review => "review",
+                    ExportFormat::Csv | ExportFormat::Json => "enriched",
+                };
+                let name = format!("{stem}.{kind}.{}", format.extension());
                 Self {
                     destination: Destination::File(input.with_file_name(name)),
                     format,
@@ -85,28 +90,41 @@ impl Output {
         Ok(())
     }
 
-    /// Writes the rendered library.
-    pub fn write(&self, bytes: &[u8]) -> Result<(), CliError> {
+    /// Writes the rendered library and says where it went: a Letterboxd
+    /// file split into a ZIP goes to the file's path with `.zip` instead.
+    pub fn write(&self, rendered: &Rendered) -> Result<Destination, CliError> {
+        let bytes = rendered.bytes.as_slice();
         match &self.destination {
             Destination::Stdout => {
                 let mut stdout = std::io::stdout().lock();
                 match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
                     // `reelstream enrich f.csv -o - | head` closing the pipe early is fine.
-                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                    result => result.map_err(|err| CliError::runtime("cannot write stdout", err)),
+                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    result => {
+                        result.map_err(|err| CliError::runtime("cannot write stdout", err))?;
+                    }
                 }
+                Ok(Destination::Stdout)
             }
-            Destination::File(path) => std::fs::write(path, bytes)
-                .map_err(|err| CliError::runtime(format!("cannot write {}", path.display()), err)),
+            Destination::File(path) => {
+                let path = match rendered.kind {
+                    FileKind::Zip => path.with_extension("zip"),
+                    _ => path.clone(),
+                };
+                std::fs::write(&path, bytes).map_err(|err| {
+                    CliError::runtime(format!("cannot write {}", path.display()), err)
+                })?;
+                Ok(Destination::File(path))
+            }
         }
     }
 }
 
-impl std::fmt::Display for Output {
+impl std::fmt::Display for Destination {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.destination {
-            Destination::Stdout => write!(f, "stdout ({})", self.format.extension()),
-            Destination::File(path) => write!(f, "{}", path.display()),
+        match self {
+            Self::Stdout => write!(f, "stdout"),
+            Self::File(path) => write!(f, "{}", path.display()),
         }
     }
 }
@@ -140,6 +158,14 @@ mod tests {
         assert_eq!(
             Output::resolve(Path::new("letterboxd.zip"), None, Some(ExportFormat::Json)),
             file("letterboxd.enriched.json", ExportFormat::Json)
+        );
+        assert_eq!(
+            Output::resolve(input, None, Some(ExportFormat::Letterboxd)),
+            file("exports/watched.letterboxd.csv", ExportFormat::Letterboxd)
+        );
+        assert_eq!(
+            Output::resolve(input, None, Some(ExportFormat::Review)),
+            file("exports/watched.review.csv", ExportFormat::Review)
         );
     }
 

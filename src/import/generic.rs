@@ -1,5 +1,8 @@
 //! Any CSV with a title column, found by header aliases (case, `_`, `-` and
-//! spacing ignored). Unknown columns are ignored.
+//! spacing ignored). Unknown columns are ignored. Letterboxd's import format
+//! (`LetterboxdURI`, `tmdbID`, `WatchedDate`, `Rating10`, `Rewatch`…, which
+//! reelstream also exports) is one: a dated row is a viewing, with its
+//! rating, rewatch flag and tags.
 
 use super::error::{ImportError, RowError};
 use super::films::Films;
@@ -30,14 +33,20 @@ const YEAR: &[&str] = &[
 const TMDB_ID: &[&str] = &["tmdb id", "tmdb", "tmdbid"];
 const IMDB_ID: &[&str] = &["imdb id", "imdb", "imdbid", "const", "imdb url"];
 const RATING: &[&str] = &["rating", "my rating", "your rating", "stars"];
+/// Letterboxd's import format's rating out of ten, used when `Rating` is empty.
+const RATING10: &[&str] = &["rating10", "rating 10"];
 const WATCHED_DATE: &[&str] = &[
     "watched date",
+    "watcheddate",
     "date watched",
     "watched",
     "watched on",
     "date",
 ];
-const LETTERBOXD_URI: &[&str] = &["letterboxd uri", "letterboxd url"];
+const LETTERBOXD_URI: &[&str] = &["letterboxd uri", "letterboxd url", "letterboxduri"];
+const REWATCH: &[&str] = &["rewatch"];
+const TAGS: &[&str] = &["tags"];
+const REVIEW: &[&str] = &["review"];
 
 /// Column positions of a generic CSV.
 pub struct Columns {
@@ -47,8 +56,12 @@ pub struct Columns {
     tmdb_id: Option<usize>,
     imdb_id: Option<usize>,
     rating: Option<usize>,
+    rating10: Option<usize>,
     watched_date: Option<usize>,
     letterboxd_uri: Option<usize>,
+    rewatch: Option<usize>,
+    tags: Option<usize>,
+    review: Option<usize>,
 }
 
 impl Columns {
@@ -66,8 +79,12 @@ impl Columns {
             tmdb_id: header.find(TMDB_ID),
             imdb_id: header.find(IMDB_ID),
             rating: header.find(RATING),
+            rating10: header.find(RATING10),
             watched_date: header.find(WATCHED_DATE),
             letterboxd_uri: header.find(LETTERBOXD_URI),
+            rewatch: header.find(REWATCH),
+            tags: header.find(TAGS),
+            review: header.find(REVIEW),
         })
     }
 
@@ -82,20 +99,25 @@ impl Columns {
             return Ok(None);
         };
         let year = table::year(record, header, self.year, warnings);
+        // Read up to 10 for now: the file's scale is decided once all rows are in.
+        let rating = values::rating(record.get(self.rating), 10.0)
+            .or_else(|| values::rating(record.get(self.rating10), 10.0).map(|r| r / 2.0));
         // A dated row is a viewing; several rows of one film, several viewings.
-        let viewings = values::date(record.get(self.watched_date))
-            .map(|date| Viewing {
+        let viewings = match values::date(record.get(self.watched_date)) {
+            Some(date) => vec![Viewing {
                 watched_date: Some(date),
-                ..Viewing::default()
-            })
-            .into_iter()
-            .collect();
+                rating,
+                rewatch: values::flag(record.get(self.rewatch)),
+                tags: table::text(record, header, self.tags)?,
+                reviewed: !record.get(self.review).is_empty(),
+            }],
+            None => Vec::new(),
+        };
         Ok(Some(ImportedMovie {
             letterboxd_uri: table::text(record, header, self.letterboxd_uri)?,
             imdb_id: values::imdb_id(record.get(self.imdb_id)),
             tmdb_id: values::tmdb_id(record.get(self.tmdb_id)),
-            // Read up to 10 for now: the file's scale is decided once all rows are in.
-            rating: values::rating(record.get(self.rating), 10.0),
+            rating,
             viewings,
             ..ImportedMovie::new(title, year, TitleKind::Film)
         }))
@@ -115,11 +137,27 @@ pub fn read(
     })?;
     // One rating above 5 means the file rates out of 10, like IMDb: halve them all.
     if movies.iter().any(|m| m.rating.is_some_and(|r| r > 5.0)) {
-        movies
-            .iter_mut()
-            .for_each(|m| m.rating = m.rating.map(|r| r / 2.0));
+        for movie in &mut movies {
+            movie.rating = movie.rating.map(|r| r / 2.0);
+            for viewing in &mut movie.viewings {
+                viewing.rating = viewing.rating.map(|r| r / 2.0);
+            }
+        }
     }
-    Ok(movies.into_iter().collect::<Films>().finish())
+    let mut films = movies.into_iter().collect::<Films>().finish();
+    // As on Letterboxd, a film logged several times is rated as its latest
+    // rated viewing; a film with no rated viewing keeps its first rating.
+    for film in &mut films {
+        let latest = film
+            .viewings
+            .iter()
+            .filter(|v| v.rating.is_some())
+            .max_by(|a, b| a.watched_date.cmp(&b.watched_date));
+        if let Some(rating) = latest.and_then(|v| v.rating) {
+            film.rating = Some(rating);
+        }
+    }
+    Ok(films)
 }
 
 #[cfg(test)]
@@ -144,6 +182,50 @@ mod tests {
         assert_eq!(movie.tmdb_id, Some(194));
         assert_eq!(movie.rating, Some(4.5));
         assert_eq!(movie.watched_date(), Some("2023-07-14"));
+    }
+
+    #[test]
+    fn letterboxd_import_rows_are_viewings_of_one_film() {
+        let text = "LetterboxdURI,tmdbID,imdbID,Title,Year,Directors,WatchedDate,Rating,Rating10,Tags,Rewatch,Review\n\
+            https://boxd.it/e1,949,tt0113277,Heat,1995,Michael Mann,2023-12-30,,8,\"la, heist\",,\n\
+            https://boxd.it/e1,949,tt0113277,Heat,1995,Michael Mann,2024-01-06,4.5,9,,Yes,Great\n\
+            ,,,Ran,1985,,,3,6,,,\n";
+        let movies = parse(text).unwrap();
+        assert_eq!(movies.len(), 2);
+        let heat = &movies[0];
+        assert_eq!(
+            (heat.tmdb_id, heat.imdb_id.as_deref()),
+            (Some(949), Some("tt0113277"))
+        );
+        assert_eq!(heat.letterboxd_uri.as_deref(), Some("https://boxd.it/e1"));
+        let viewings: Vec<_> = heat
+            .viewings
+            .iter()
+            .map(|v| {
+                (
+                    v.watched_date.as_deref(),
+                    v.rating,
+                    v.rewatch,
+                    v.tags.as_deref(),
+                    v.reviewed,
+                )
+            })
+            .collect();
+        assert_eq!(
+            viewings,
+            [
+                (
+                    Some("2023-12-30"),
+                    Some(4.0),
+                    false,
+                    Some("la, heist"),
+                    false
+                ),
+                (Some("2024-01-06"), Some(4.5), true, None, true),
+            ]
+        );
+        assert_eq!(heat.rating, Some(4.5), "the latest rated viewing's");
+        assert_eq!((movies[1].rating, movies[1].viewings.len()), (Some(3.0), 0));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod catalogs;
 
 pub use backend::{Backend, TestDb};
 use reelstream::app::{self, RunningServer};

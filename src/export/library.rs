@@ -1,36 +1,8 @@
-//! The enriched library as CSV or JSON, shared by the export endpoint and the
-//! command line. CSV cells are neutralised against formula injection.
+//! The library as CSV (one row per film), as JSON, or as the "to review"
+//! CSV, written page by page.
 
+use super::{ExportFormat, csv_record, review, safe_record};
 use crate::model::{Movie, MovieDetail};
-
-/// An export file format.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, poem_openapi::Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum ExportFormat {
-    /// One row per movie, list fields joined with `; `.
-    #[default]
-    Csv,
-    /// An array of films as `GET …/movies/{movie_id}` returns them, viewings included.
-    Json,
-}
-
-impl ExportFormat {
-    /// The MIME type of the format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Csv => "text/csv; charset=utf-8",
-            Self::Json => "application/json",
-        }
-    }
-
-    /// The file extension of the format.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Csv => "csv",
-            Self::Json => "json",
-        }
-    }
-}
 
 /// A CSV column: its header and how a movie fills it.
 type Column = (&'static str, fn(&Movie) -> String);
@@ -94,15 +66,6 @@ fn viewing_dates(film: &MovieDetail) -> String {
     dates.join("; ")
 }
 
-/// Renders movies in `format`, whole.
-pub fn render(movies: &[MovieDetail], format: ExportFormat) -> Vec<u8> {
-    let mut writer = Writer::new(format);
-    let mut file = writer.opening();
-    file.extend(writer.rows(movies));
-    file.extend(writer.closing());
-    file
-}
-
 /// Writes an export piece by piece, so a library of any size streams out
 /// page by page instead of being built whole in memory.
 pub struct Writer {
@@ -112,7 +75,8 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// A writer of `format`.
+    /// A writer of `format`, one of those [`ExportFormat::streamed`] names
+    /// (a Letterboxd file is written by [`super::LetterboxdFiles`]).
     pub fn new(format: ExportFormat) -> Self {
         Self {
             format,
@@ -120,11 +84,13 @@ impl Writer {
         }
     }
 
-    /// What comes before the first film: the CSV header, or `[`.
+    /// What comes before the first film: a CSV header, or `[`.
     pub fn opening(&self) -> Vec<u8> {
         match self.format {
             ExportFormat::Csv => csv_record(csv_header().map(str::to_owned)),
+            ExportFormat::Review => review::header(),
             ExportFormat::Json => b"[".to_vec(),
+            ExportFormat::Letterboxd => Vec::new(),
         }
     }
 
@@ -133,17 +99,18 @@ impl Writer {
         let mut out = Vec::new();
         for movie in movies {
             match self.format {
-                ExportFormat::Csv => out.extend(csv_record(
+                ExportFormat::Csv => out.extend(safe_record(
                     CSV_COLUMNS
                         .iter()
                         .map(|(_, cell)| cell(&movie.movie))
-                        .chain([viewing_dates(movie)])
-                        .map(|cell| neutralise(&cell).into_owned()),
+                        .chain([viewing_dates(movie)]),
                 )),
+                ExportFormat::Review => out.extend(review::row(&movie.movie)),
                 ExportFormat::Json => {
                     out.extend_from_slice(if self.written { b",\n  " } else { b"\n  " });
                     serde_json::to_writer(&mut out, movie).expect("movies serialise");
                 }
+                ExportFormat::Letterboxd => {}
             }
             self.written = true;
         }
@@ -153,31 +120,16 @@ impl Writer {
     /// What comes after the last film: nothing, or `]`.
     pub fn closing(&self) -> Vec<u8> {
         match self.format {
-            ExportFormat::Csv => Vec::new(),
             ExportFormat::Json if self.written => b"\n]\n".to_vec(),
             ExportFormat::Json => b"]\n".to_vec(),
+            _ => Vec::new(),
         }
-    }
-}
-
-/// One CSV line.
-fn csv_record(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(cells).expect("writing to memory");
-    writer.into_inner().expect("flushing to memory")
-}
-
-/// Prefixes a cell that a spreadsheet would run as a formula (it starts with
-/// `=`, `+`, `-`, `@`, tab or carriage return) with an apostrophe, as OWASP advises.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::render;
     use super::*;
 
     #[test]
@@ -190,27 +142,15 @@ mod tests {
             viewings: Vec::new(),
         };
         let movies = [movie("Heat"), movie("=cmd"), movie("Ran")];
-        let json = render(&movies, ExportFormat::Json);
+        let json = render(&movies, ExportFormat::Json).bytes;
         let parsed: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
         assert_eq!(parsed.len(), 3);
         assert_eq!(parsed[1]["title"], "=cmd");
         let empty: Vec<serde_json::Value> =
-            serde_json::from_slice(&render(&[], ExportFormat::Json)).unwrap();
+            serde_json::from_slice(&render(&[], ExportFormat::Json).bytes).unwrap();
         assert!(empty.is_empty());
-        let csv = String::from_utf8(render(&movies, ExportFormat::Csv)).unwrap();
+        let csv = String::from_utf8(render(&movies, ExportFormat::Csv).bytes).unwrap();
         assert_eq!(csv.lines().count(), 4);
         assert!(csv.contains("'=cmd"));
-    }
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+1"), "'+1");
-        assert_eq!(neutralise("-2"), "'-2");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("\tx"), "'\tx");
-        assert_eq!(neutralise("\rx"), "'\rx");
-        assert_eq!(neutralise("Dune"), "Dune");
-        assert_eq!(neutralise(""), "");
     }
 }

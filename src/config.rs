@@ -121,7 +121,7 @@ pub struct Config {
     #[arg(long, env = "REELSTREAM_MAX_ROWS", default_value_t = 50_000)]
     pub max_rows: usize,
 
-    /// Most library exports streaming at once (429 above).
+    /// Most library exports and share cards being made at once (429 above).
     #[arg(long, env = "REELSTREAM_MAX_EXPORTS", default_value_t = 4)]
     pub max_exports: usize,
 

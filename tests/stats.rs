@@ -543,6 +543,8 @@ async fn viewing_stats_follow_the_year(backend: Backend) {
     let h = &stats["highlights"];
     assert_eq!(titles(&h["above_tmdb"]), ["Seven Samurai", "Heat"], "{h}");
     assert_eq!(titles(&h["below_tmdb"]), ["Dune"]);
+    // Rated 5, 4.5 and 3.5 (each film's latest rating).
+    assert_eq!(titles(&h["top_rated"]), ["Seven Samurai", "Heat", "Dune"]);
     assert_eq!(titles(&h["longest"]), ["Seven Samurai", "Heat", "Dune"]);
     assert_eq!(titles(&h["shortest"]), ["Dune", "Heat", "Seven Samurai"]);
     let release_split = |h: &Value| {

@@ -246,6 +246,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::export::card::CardError> for ApiError {
+    fn from(err: crate::export::card::CardError) -> Self {
+        tracing::error!(error = %err, "share card failure");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the card could not be drawn",
+        )
+    }
+}
+
 impl From<ImportError> for ApiError {
     fn from(err: ImportError) -> Self {
         let status = match &err {

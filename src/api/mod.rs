@@ -1,5 +1,6 @@
 //! The HTTP layer: one file per resource, the OpenAPI service and the router.
 
+mod card;
 mod contract;
 mod cors;
 mod error;
@@ -54,6 +55,7 @@ type Apis = GeneratorFriendly<(
     events::EventsApi,
     stats::StatsApi,
     export::ExportApi,
+    card::CardApi,
 )>;
 
 /// The OpenAPI service; its paths are mounted under `/api`.

@@ -158,12 +158,20 @@ impl StatsApi {
         year: Query<Option<i32>>,
     ) -> Result<Json<LibraryStatistics>, ApiError> {
         let session = find(&state, &id).await?;
-        let stats = stats::library(&state.db, &session.id, top.0, year.0).await?;
-        let highlights = year_films::year_films(&state.db, &session.id, year.0).await?;
-        Ok(Json(LibraryStatistics::new(
-            session.id, year.0, stats, highlights,
-        )))
+        Ok(Json(statistics(&state, session.id, top.0, year.0).await?))
     }
+}
+
+/// The statistics of a session, of `year` or all time, as `GET …/stats` answers them.
+pub(super) async fn statistics(
+    state: &AppState,
+    session_id: String,
+    top: u64,
+    year: Option<i32>,
+) -> Result<LibraryStatistics, ApiError> {
+    let stats = stats::library(&state.db, &session_id, top, year).await?;
+    let highlights = year_films::year_films(&state.db, &session_id, year).await?;
+    Ok(LibraryStatistics::new(session_id, year, stats, highlights))
 }
 
 fn default_top() -> u64 {

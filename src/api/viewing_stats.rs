@@ -141,6 +141,8 @@ pub struct HighlightFilm {
 /// it), or all of them: the ones to name, five each, and how many were new.
 #[derive(Clone, Debug, PartialEq, Object)]
 pub struct Highlights {
+    /// Rated highest by the person, best first.
+    pub top_rated: Vec<HighlightFilm>,
     /// Rated furthest above TMDB's vote average (rating × 2 − average), most first.
     pub above_tmdb: Vec<HighlightFilm>,
     /// Rated furthest below it, most first.
@@ -173,6 +175,7 @@ impl From<YearFilms> for Highlights {
                 .collect()
         };
         Self {
+            top_rated: named(f.top_rated),
             above_tmdb: named(f.above_tmdb),
             below_tmdb: named(f.below_tmdb),
             longest: named(f.longest),

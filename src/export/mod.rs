@@ -1,7 +1,8 @@
 //! What a library is exported as, shared by the export endpoint and the
-//! command line: the library as CSV or JSON, the "to review" CSV, and a
-//! Letterboxd import file. CSV cells are neutralised against formula injection.
+//! command line: the library as CSV or JSON, the "to review" CSV, a
+//! Letterboxd import file, and the share card. CSV cells are neutralised against formula injection.
 
+pub mod card;
 mod letterboxd;
 mod library;
 mod review;

@@ -1,5 +1,5 @@
 //! The films of a year (or of all time) that a year in review names: rated
-//! furthest above and below TMDB's average, the longest and the shortest,
+//! highest, furthest above and below TMDB's average, the longest and the shortest,
 //! and how many were new releases. Each figure is one ordered, limited query
 //! on both backends; "of a year" means enriched films with a viewing dated in it.
 
@@ -37,6 +37,8 @@ struct Releases {
 /// What a year in review names.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct YearFilms {
+    /// Rated highest by the person, best first (TMDB's average breaks ties).
+    pub top_rated: Vec<NamedFilm>,
     /// Rated furthest above TMDB's average (rating × 2 − vote average), most first.
     pub above_tmdb: Vec<NamedFilm>,
     /// Rated furthest below it, most first.
@@ -110,6 +112,11 @@ pub async fn year_films(
             .await?
             .ok_or_else(|| StoreError::Corrupt("an aggregate returned no row".into()))?;
     Ok(YearFilms {
+        top_rated: list(
+            "m.rating IS NOT NULL",
+            "m.rating DESC, COALESCE(m.vote_average, 0) DESC",
+        )
+        .await?,
         above_tmdb: list(&format!("{rated} AND {gap} > 0"), &format!("{gap} DESC")).await?,
         below_tmdb: list(&format!("{rated} AND {gap} < 0"), &format!("{gap} ASC")).await?,
         longest: list("m.runtime > 0", "m.runtime DESC").await?,

@@ -95,8 +95,9 @@ export async function allMovies(id) {
   }
 }
 
-/** The library's statistics. */
-export const getStats = (id, top = 10) => request('GET', `/api/session/${enc(id)}/stats?top=${top}`);
+/** The library's statistics: of the films watched in `year` when given, else of all. */
+export const getStats = (id, top = 10, year = null) =>
+  request('GET', `/api/session/${enc(id)}/stats?top=${top}${year != null ? `&year=${year}` : ''}`);
 
 /** Points a movie at a TMDB id and re-enriches it. */
 export const fixMovie = (id, movieId, tmdbId, mediaType = 'movie') =>

@@ -1,6 +1,7 @@
 // The reelstream dashboard: routing, a session's progress, its live updates
 // and the actions on it. The upload view (upload.js), the statistics
-// (stats.js), the library (library.js) with its "Unmatched" and "To review"
+// (stats.js) with the year in review and the filter of the film table
+// (view.js), the library (library.js) with its "Unmatched" and "To review"
 // tabs (unmatched-view.js, review-view.js, rules in review.js), owner or
 // viewer (access.js, tokens in owner.js) and re-importing (reimport.js)
 // have modules of their own; the rules that keep the page consistent are in
@@ -17,8 +18,9 @@ import { needsWatch, sessionStamp } from './review.js';
 import { ReviewPanel } from './review-view.js';
 import { renderSessionInfo } from './session-info.js';
 import { PageState } from './state.js';
-import { Stats } from './stats.js';
 import { bindUpload } from './upload.js';
+import { View } from './view.js';
+import { clearWorldMap } from './worldmap.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,7 +52,9 @@ const review = new ReviewPanel({
   canWrite,
 });
 const library = new Library({ onFix: fixMovie, review, canWrite });
-const stats = new Stats(() => page.sessionId);
+// The year in review and the chart filter, kept in the address; it owns the statistics panel.
+const view = new View(() => page.sessionId, library);
+const stats = view.stats;
 
 // ---- Start-up and routing --------------------------------------------------------
 
@@ -99,13 +103,15 @@ function uploaded(session) {
 // ---- A session ----------------------------------------------------------------------
 
 async function openSession(id, known = null) {
-  if (page.sessionId === id && state.live) return;
+  // The same session (back or forward within it): only its year or filter may have changed.
+  if (page.sessionId === id && state.live) return view.follow();
   stopLive();
   page.open(id);
   access.open(id);
   Object.assign(state, { session: null, samples: [], lastAnnounce: 0 });
   stats.reset();
   library.reset();
+  view.adopt();
   $('upload-view').hidden = true;
   $('session-view').hidden = false;
   $('session-error').hidden = true;
@@ -113,8 +119,11 @@ async function openSession(id, known = null) {
   $('session-format').textContent = '';
   $('export-csv').href = api.exportUrl(id, 'csv');
   $('export-json').href = api.exportUrl(id, 'json');
-  $('stat-tiles').replaceChildren();
-  $('charts').replaceChildren();
+  $('export-letterboxd').href = api.exportUrl(id, 'letterboxd');
+  $('export-review').href = api.exportUrl(id, 'review');
+  for (const el of ['stat-tiles', 'charts', 'year-review']) $(el).replaceChildren();
+  $('year-review').hidden = true;
+  clearWorldMap($('world-map'));
   $('library-status').textContent = '';
   showImport('');
   renderProgress(null);

@@ -1,13 +1,16 @@
 // Hand-drawn SVG charts: horizontal bars for ranked names, columns for
 // ordered buckets. Each chart is a <figure> whose SVG has an accessible
 // name listing its figures, and a <title> per bar for pointer users.
+// Bars that carry a `filter` are buttons (click, Enter or Space) that
+// filter the film table to what they count (filter.js).
 
 import { h, number } from './format.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 360;
 
-function s(tag, attrs = {}, ...children) {
+/** An SVG element: s('rect', {x: 1}, child, …). */
+export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== undefined && value !== null) el.setAttribute(key, value);
@@ -30,10 +33,11 @@ function summary(title, items, format) {
 }
 
 /**
- * A chart in a <figure>. `items` are {label, value}; `kind` is 'bars'
- * (ranked names) or 'columns' (ordered buckets).
+ * A chart in a <figure>. `items` are {label, value, filter?}; `kind` is
+ * 'bars' (ranked names) or 'columns' (ordered buckets). With `select`
+ * ({onSelect(filter), isActive(filter)}), bars with a filter are buttons.
  */
-export function chart({ id, title, note, items, kind = 'bars', format = number, empty = 'No data yet.' }) {
+export function chart({ id, title, note, items, kind = 'bars', format = number, empty = 'No data yet.', select = null }) {
   const caption = h('figcaption', { id: `${id}-caption` }, h('span', {}, title), note ? h('span', { class: 'muted' }, note) : null);
   const figure = h('figure', { class: 'chart card', id, dataset: { chart: id } }, caption);
   if (!items.length || items.every((i) => !i.value)) {
@@ -41,10 +45,55 @@ export function chart({ id, title, note, items, kind = 'bars', format = number, 
     return figure;
   }
   const svg = kind === 'columns' ? columns(items, format) : bars(items, format);
-  svg.setAttribute('role', 'img');
+  const interactive = select && items.some((i) => i.filter);
+  // An img's children are hidden from assistive technology: a chart of buttons is a group.
+  svg.setAttribute('role', interactive ? 'group' : 'img');
   svg.setAttribute('aria-label', summary(title, items, format));
+  if (interactive) {
+    [...svg.querySelectorAll(':scope > g')].forEach((group, index) => {
+      const item = items[index];
+      if (item.filter && item.value) pressable(group, `${title}: ${item.label}, ${format(item.value)}`, item.filter, select);
+    });
+    figure.classList.add('is-interactive');
+  }
   figure.append(svg);
   return figure;
+}
+
+/**
+ * Runs `draw`, which rebuilds what `container` holds, and gives the focus
+ * back to the bar or country that had it: charts are drawn anew whenever
+ * the statistics change, and someone moving through them by keyboard must
+ * not be thrown out.
+ */
+export function keepFocus(container, draw) {
+  const active = container.contains(document.activeElement) ? document.activeElement : null;
+  const key = active?.dataset?.filter;
+  const figure = active?.closest('figure')?.id;
+  draw();
+  if (!key || !figure) return;
+  container.querySelector(`#${CSS.escape(figure)} [data-filter="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
+}
+
+/**
+ * Makes an SVG element a toggle button for `filter`: a click, Enter or
+ * Space selects it (or clears it when it is the active one).
+ */
+export function pressable(el, label, filter, { onSelect, isActive }) {
+  const active = Boolean(isActive?.(filter));
+  el.setAttribute('role', 'button');
+  el.setAttribute('tabindex', '0');
+  el.setAttribute('aria-label', label);
+  el.setAttribute('aria-pressed', String(active));
+  if (active) el.dataset.active = '';
+  el.dataset.filter = `${filter.kind}:${filter.value}`;
+  const choose = () => onSelect(active ? null : filter);
+  el.addEventListener('click', choose);
+  el.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    choose();
+  });
 }
 
 function bars(items, format) {
@@ -89,6 +138,8 @@ function columns(items, format) {
     const y = top + plot - barHeight;
     const group = s('g', { class: 'column' },
       s('title', {}, `${item.label}: ${format(item.value)}`),
+      // The whole slot takes the pointer, so a short column is as easy to hit as a tall one.
+      s('rect', { class: 'hit', x: index * slot, y: top, width: slot, height: plot + bottom }),
       s('rect', { class: 'bar', x, y, width: barWidth, height: barHeight, rx: 3 }),
     );
     if (item.value && items.length <= 14) {

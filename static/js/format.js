@@ -46,8 +46,27 @@ export function eta(seconds) {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/**
+ * Countries TMDB still names that no longer exist: Intl maps some of these
+ * codes to a successor (SU to Russia, YU to Serbia), which a film of 1966
+ * was not made in.
+ */
+const FORMER_COUNTRIES = {
+  SU: 'Soviet Union',
+  YU: 'Yugoslavia',
+  XC: 'Czechoslovakia',
+  CS: 'Serbia and Montenegro',
+  DD: 'East Germany',
+  XG: 'East Germany',
+  AN: 'Netherlands Antilles',
+  ZR: 'Zaire',
+  BU: 'Burma',
+  TP: 'East Timor',
+};
+
 /** "US" → "United States" (falls back to the code). */
 export function country(code) {
+  if (FORMER_COUNTRIES[code]) return FORMER_COUNTRIES[code];
   try {
     return (code && regions?.of(code.toUpperCase())) || code;
   } catch {

@@ -57,6 +57,8 @@ export class Library {
     this.fresh = new Set();
     this.filter = 'all';
     this.query = '';
+    // A chart's filter (view.js): only the films it counts are listed.
+    this.match = null;
     this.sort = { key: 'row', dir: 1 };
     this.page = 0;
     this.rows = new Map(); // movie id → {movie, tr}
@@ -130,6 +132,13 @@ export class Library {
     this.el.search.value = '';
     this.sort = { key: 'row', dir: 1 };
     this.select('all');
+  }
+
+  /** Lists only the films `match` accepts (null: every film), from the first page. */
+  setMatch(match) {
+    this.match = match;
+    this.page = 0;
+    this.render();
   }
 
   /** Sets or replaces films; `fresh` highlights them as just arrived. */
@@ -217,6 +226,7 @@ export class Library {
   visible() {
     let list = [...this.movies.values()];
     if (this.filter !== 'all') list = list.filter((m) => m.status === this.filter);
+    if (this.match) list = list.filter(this.match);
     if (this.query) {
       list = list.filter((m) =>
         fold([m.title, m.matched_title, m.original_title, ...(m.directors || []), ...(m.genres || []), yearOf(m)].join(' ')).includes(this.query),
@@ -252,7 +262,7 @@ export class Library {
     const empty = list.length === 0;
     this.el.empty.hidden = !empty;
     if (empty) {
-      this.el.empty.textContent = this.query
+      this.el.empty.textContent = this.query || this.match
         ? 'No film matches this filter.'
         : this.movies.size === 0
           ? 'Films appear here as they are looked up.'

@@ -232,7 +232,9 @@ describe('the dashboard', () => {
     assert.match(await comeAndSee.locator('.col-genres').innerText(), /Drama/);
     assert.match(await comeAndSee.locator('.col-runtime').innerText(), /^2 h 2\d$/);
     assert.match(await comeAndSee.locator('.col-confidence').innerText(), /\d+ %/);
-    // No image CDN: the poster falls back to the title's initials.
+    // No image CDN: the poster falls back to the title's initials (posters
+    // load lazily: only once the table is scrolled into view).
+    await page.locator('#library-body tr:first-child').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => !document.querySelector('#library-body tr:first-child .poster img'));
     assert.equal(await comeAndSee.locator('.poster').innerText(), 'CA');
 
@@ -276,6 +278,22 @@ describe('the dashboard', () => {
       } else {
         assert.equal(JSON.parse(body).length, 89);
       }
+    }
+    // A Letterboxd import file (one row per film: watched.csv has no
+    // viewings; its two miniseries left out, Letterboxd lists films) and
+    // the films to review (the one unmatched film).
+    for (const [button, suffix, lines, start] of [
+      ['Letterboxd', 'letterboxd', 1 + 87, /^LetterboxdURI,tmdbID,imdbID,Title,/],
+      ['To review', 'review', 2, /^row,title,year,status,/],
+    ]) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: button, exact: true }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `reelstream-${id}-${suffix}.csv`);
+      const body = await readFile(await download.path(), 'utf8');
+      assert.match(body, start);
+      assert.equal(body.trim().split('\n').length, lines, body.slice(0, 300));
     }
   });
 
@@ -924,5 +942,240 @@ describe('owners and viewers', () => {
     assert.equal(await text(page, '#count-enriched'), '3');
     const films = await filmsOf(id);
     assert.deepEqual(Object.keys(films).sort(), ['Persona', 'Seven Samurai', 'Tokyo Story']);
+  });
+});
+
+// ---- The year in review -----------------------------------------------------
+
+/**
+ * A Letterboxd diary of 9 viewings of 8 catalog films over 2023 and 2024
+ * (Parasite twice, the second a rewatch). By hand, from the catalog:
+ *
+ *   2023  Tokyo Story (Sat 11 Feb; JP; 1953; 5 ★ vs 8.1), Oppenheimer and
+ *         Barbie (both Sat 22 July; US, GB; 2023; 4 ★ vs 8.1, 3.5 ★ vs 7.0),
+ *         Parasite (Sun 5 Nov; KR; 2019; 4.5 ★ vs 8.5)
+ *         → 4 viewings of 4 films, no rewatch, 3 viewing days, 2 new releases
+ *   2024  Past Lives (Sat 6 Jan; US, KR; 2023; 4 ★ vs 7.7), Dune: Part Two
+ *         (Fri 1 Mar; US, CA; 2024; 4.5 ★ vs 8.2), Anatomy of a Fall (Sat
+ *         2 Mar; FR; 2023; 3 ★ vs 7.7), Parasite again (Wed 15 May), Seven
+ *         Samurai (Sat 10 Aug; JP; 1954; 5 ★ vs 8.5)
+ *         → 5 viewings of 5 films, 1 rewatch, 3 on a Saturday, 5 viewing
+ *         days, 1 new release; rated above TMDB: Seven Samurai +1.5, Dune:
+ *         Part Two +0.8, Parasite +0.5, Past Lives +0.3; below: Anatomy of
+ *         a Fall −1.7; Drama 4 films; countries US 2, KR 2, CA, FR, JP
+ *   all   9 viewings of 8 films, 1 rewatch; countries US 4, GB 2, JP 2,
+ *         KR 2, CA 1, FR 1; decades 1950s: Tokyo Story, Seven Samurai;
+ *         last watched in 2023: Tokyo Story, Oppenheimer, Barbie
+ */
+const DIARY = new URL('../fixtures/letterboxd/diary.csv', import.meta.url).pathname;
+const DIARY_FILMS = ['Tokyo Story', 'Oppenheimer', 'Barbie', 'Parasite', 'Past Lives', 'Dune: Part Two', 'Anatomy of a Fall', 'Seven Samurai'];
+
+/** Uploads the diary without the page and opens its session at `query` (`&year=…`); answers its id. */
+async function openDiary(t, query = '') {
+  const { id } = await uploadThroughApi(BASE, 'diary.csv', await readFile(DIARY));
+  const { page } = await open(t);
+  await page.goto(`/?session=${id}${query}`);
+  await waitDiary(page);
+  return { page, id };
+}
+
+async function waitDiary(page) {
+  await waitCompleted(page);
+  await waitCount(page, 'all', DIARY_FILMS.length);
+}
+
+/** Waits until the year in review shows these figures (`viewing-figures` entries by their data-figure). */
+async function waitFigures(page, figures) {
+  await waitFor(page, (figures) => Object.entries(figures).every(([key, value]) =>
+    document.querySelector(`#viewing-figures [data-figure="${key}"] dd`)?.textContent === value),
+  figures, `waiting for the viewing figures ${JSON.stringify(figures)}`);
+}
+
+/** Waits until the table lists exactly these films (in any order). */
+async function waitTitles(page, titles) {
+  await waitFor(page, (titles) => {
+    const shown = [...document.querySelectorAll('#library-body .title-main')].map((e) => e.textContent).sort();
+    return JSON.stringify(shown) === JSON.stringify([...titles].sort());
+  }, titles, `waiting for the table to list ${JSON.stringify(titles)}`);
+}
+
+const titlesOf = (page, selector) => page.locator(`${selector} .highlight-title`).allInnerTexts();
+const viewParam = (page, name) => new URL(page.url()).searchParams.get(name);
+
+/** Whether the server under test draws share cards: one without `GET /api/session/{id}/card.png` answers 404 or 405. */
+async function cardSupported() {
+  if (!BASE) return false;
+  const { id } = await uploadThroughApi(BASE, 'probe.csv', 'Title,Year\nPersona,1966\n');
+  const response = await fetch(new URL(`/api/session/${id}/card.png`, BASE));
+  await response.arrayBuffer();
+  return response.status !== 404 && response.status !== 405;
+}
+const CARD = await cardSupported();
+
+describe('year in review', () => {
+  test('a year picked narrows every figure to the films watched in it, and stays in the address', async (t) => {
+    const { page } = await open(t);
+    await page.goto('/');
+    await page.locator('#file-input').setInputFiles(DIARY);
+    await page.waitForURL(/\?session=/);
+    const id = sessionIdOf(page);
+    await waitDiary(page);
+
+    // All time first: every viewing, and the picker offers each year with viewings.
+    await waitFigures(page, { viewings: '9', films: '8', 'first-watches': '8', rewatches: '1' });
+    const picker = page.getByLabel('Year', { exact: true });
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['All time', '2024', '2023']);
+    assert.equal(await picker.inputValue(), '');
+    assert.equal(await text(page, '#year-review-title'), 'All time in review');
+    assert.equal(viewParam(page, 'year'), null);
+
+    await picker.selectOption('2024');
+    await waitFigures(page, { viewings: '5', films: '5', 'first-watches': '4', rewatches: '1', busiest: 'Saturday' });
+    assert.equal(viewParam(page, 'year'), '2024');
+    assert.match(page.url(), /[?&]session=[^&]+&year=2024$/);
+    assert.equal(await text(page, '#year-review-title'), '2024 in review');
+    // The rest of the page follows the year: the films watched in it alone.
+    await waitFor(page, () => /FILMS OF 2024\s+5\b/i.test(document.getElementById('stat-tiles')?.innerText ?? ''), null, 'the films tile of 2024');
+    assert.match(await page.locator('#stat-tiles').innerText(), /TOP GENRE\s+Drama\s+4 films/i);
+    assert.match(await page.locator('#chart-months svg').getAttribute('aria-label'),
+      /^Viewings per month: January 2024 1, February 2024 0, March 2024 2, April 2024 0, May 2024 1, June 2024 0, July 2024 0, August 2024 1,/);
+    assert.equal(await page.locator('#chart-weekdays svg').getAttribute('aria-label'),
+      'Viewings per weekday: Monday 0, Tuesday 0, Wednesday 1, Thursday 0, Friday 1, Saturday 3, Sunday 0');
+    assert.deepEqual(await titlesOf(page, '#highlight-above'), ['Seven Samurai', 'Dune: Part Two', 'Parasite', 'Past Lives']);
+    assert.deepEqual(await titlesOf(page, '#highlight-below'), ['Anatomy of a Fall']);
+    assert.deepEqual(await titlesOf(page, '#highlight-longest'), ['Seven Samurai', 'Dune: Part Two', 'Anatomy of a Fall', 'Parasite', 'Past Lives']);
+    assert.equal(await text(page, '#release-split [data-figure="new-releases"]'), '1');
+    assert.equal(await text(page, '#release-split [data-figure="older"]'), '4');
+    // The share card is of the year too.
+    const card = page.getByRole('link', { name: 'Download card' });
+    assert.equal(await card.getAttribute('href'), `/api/session/${id}/card.png?year=2024`);
+    assert.equal(await card.getAttribute('download'), `reelstream-${id}-2024.png`);
+
+    // A reload reopens the year.
+    await page.reload();
+    await waitDiary(page);
+    await waitFigures(page, { viewings: '5', films: '5', rewatches: '1' });
+    assert.equal(await picker.inputValue(), '2024');
+
+    await picker.selectOption('2023');
+    await waitFigures(page, { viewings: '4', films: '4', 'first-watches': '4', rewatches: '0' });
+    assert.equal(viewParam(page, 'year'), '2023');
+    await waitFor(page, () => /FILMS OF 2023\s+4\b/i.test(document.getElementById('stat-tiles')?.innerText ?? ''), null, 'the films tile of 2023');
+    assert.deepEqual(await titlesOf(page, '#highlight-below'), ['Oppenheimer']);
+    assert.equal(await text(page, '#release-split [data-figure="new-releases"]'), '2');
+
+    // Back to all time: the year leaves the address.
+    await picker.selectOption('');
+    await waitFigures(page, { viewings: '9', films: '8' });
+    assert.equal(viewParam(page, 'year'), null);
+    assert.equal(await card.getAttribute('download'), `reelstream-${id}-all.png`);
+  });
+
+  test('a chart bar filters the table, by click or key; the filter survives a reload and is cleared from its chip', async (t) => {
+    const { page } = await openDiary(t);
+    const chip = page.locator('#filter-chip');
+    assert.ok(await chip.isHidden());
+
+    // A column of the decades chart: the two films of the 1950s.
+    const fifties = page.getByRole('button', { name: 'Decades: 1950s, 2' });
+    await fifties.click();
+    await waitTitles(page, ['Tokyo Story', 'Seven Samurai']);
+    assert.equal(viewParam(page, 'filter'), 'decade:1950');
+    assert.match(page.url(), /&filter=decade:1950$/);
+    assert.ok(await chip.isVisible());
+    assert.match(await chip.innerText(), /Decade: 1950s/);
+    assert.equal(await page.getByRole('button', { name: 'Decades: 1950s, 2' }).getAttribute('aria-pressed'), 'true');
+    assert.equal(await text(page, '#page-info'), '1–2 of 2');
+
+    // A reload reopens the table filtered, the chip shown.
+    await page.reload();
+    await waitDiary(page);
+    await waitTitles(page, ['Tokyo Story', 'Seven Samurai']);
+    assert.ok(await chip.isVisible());
+    assert.match(await chip.innerText(), /Decade: 1950s/);
+    await page.getByRole('button', { name: 'Decades: 1950s, 2' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Decades: 1950s, 2' }).getAttribute('aria-pressed'), 'true');
+
+    // The keyboard: Enter on a genre's bar, Space on a year watched.
+    await page.getByRole('button', { name: 'Genres: Comedy, 2' }).focus();
+    await page.keyboard.press('Enter');
+    await waitTitles(page, ['Barbie', 'Parasite']);
+    assert.equal(viewParam(page, 'filter'), 'genre:Comedy');
+    // The charts are drawn anew with the pressed bar: it keeps the focus.
+    assert.ok(await page.getByRole('button', { name: 'Genres: Comedy, 2' })
+      .evaluate((bar) => bar === document.activeElement && bar.getAttribute('aria-pressed') === 'true'), 'the pressed bar keeps the focus');
+    assert.match(await chip.innerText(), /Genre: Comedy/);
+    await page.getByRole('button', { name: 'Films per year watched: 2023, 3' }).focus();
+    await page.keyboard.press(' ');
+    await waitTitles(page, ['Tokyo Story', 'Oppenheimer', 'Barbie']);
+    assert.equal(viewParam(page, 'filter'), 'watched:2023');
+    // A rating's bar: the films rated 4.5 ★.
+    await page.getByRole('button', { name: 'Your ratings: 4.5 ★, 2' }).click();
+    await waitTitles(page, ['Parasite', 'Dune: Part Two']);
+
+    // Cleared from the chip: every film again, nothing in the address.
+    await chip.getByRole('button', { name: /^Clear the filter/ }).click();
+    await waitTitles(page, DIARY_FILMS);
+    assert.ok(await chip.isHidden());
+    assert.equal(viewParam(page, 'filter'), null);
+    assert.equal(await page.getByRole('button', { name: 'Your ratings: 4.5 ★, 2' }).getAttribute('aria-pressed'), 'false');
+  });
+
+  test('the heatmap fills one cell per viewing day, and the map colours the films’ countries', async (t) => {
+    const { page } = await openDiary(t);
+
+    // All time: the heatmap shows the latest year with viewings.
+    const heatmap = page.locator('#heatmap');
+    await heatmap.waitFor();
+    assert.equal(await heatmap.getAttribute('data-year'), '2024');
+    assert.equal(await heatmap.locator('rect.day').count(), 366, 'every day of a leap year');
+    const filled = heatmap.locator('rect.day:not([data-count="0"])');
+    assert.equal(await filled.count(), 5);
+    assert.deepEqual(await filled.evaluateAll((cells) => cells.map((c) => c.dataset.date)),
+      ['2024-01-06', '2024-03-01', '2024-03-02', '2024-05-15', '2024-08-10']);
+    assert.equal(await heatmap.locator('rect[data-date="2024-03-02"] title').textContent(), 'Sat, Mar 2, 2024: 1 viewing');
+    assert.match(await heatmap.locator('svg').getAttribute('aria-label'), /^Viewing days in 2024: 5 days with 5 viewings/);
+
+    // The map: the six countries of the films, each shaded and named.
+    const map = page.locator('#world-map');
+    const coloured = map.locator('path[data-code]:not([data-count="0"])');
+    await waitFor(page, () => document.querySelectorAll('#world-map path[data-code]:not([data-count="0"])').length === 6, null, 'the map of all time');
+    assert.deepEqual((await coloured.evaluateAll((paths) => paths.map((p) => p.dataset.code))).sort(), ['CA', 'FR', 'GB', 'JP', 'KR', 'US']);
+    for (const path of await coloured.all()) assert.match(await path.getAttribute('class'), /\blevel-[1-4]\b/);
+    assert.equal(await map.locator('path[data-code="US"] title').textContent(), 'United States: 4 films');
+    assert.equal(await map.locator('path[data-code="DE"]').getAttribute('data-count'), '0');
+    assert.equal(await map.locator('path.level-0[data-code="DE"]').count(), 1);
+
+    // 2023: three days (two films on 22 July, the darkest), four countries.
+    await page.getByLabel('Year', { exact: true }).selectOption('2023');
+    await waitFor(page, () => document.getElementById('heatmap')?.dataset.year === '2023', null, 'the heatmap of 2023');
+    assert.equal(await heatmap.locator('rect.day').count(), 365);
+    assert.equal(await filled.count(), 3);
+    assert.equal(await heatmap.locator('rect[data-date="2023-07-22"]').getAttribute('data-count'), '2');
+    assert.match(await heatmap.locator('rect[data-date="2023-07-22"]').getAttribute('class'), /level-4/);
+    await waitFor(page, () => document.querySelectorAll('#world-map path[data-code]:not([data-count="0"])').length === 4, null, 'the map of 2023');
+    assert.deepEqual((await coloured.evaluateAll((paths) => paths.map((p) => p.dataset.code))).sort(), ['GB', 'JP', 'KR', 'US']);
+
+    // A country filters the table too.
+    await page.getByLabel('Year', { exact: true }).selectOption('');
+    await waitFor(page, () => document.querySelectorAll('#world-map path[data-code]:not([data-count="0"])').length === 6, null, 'the map of all time again');
+    await map.getByRole('button', { name: 'South Korea: 2 films' }).click();
+    await waitTitles(page, ['Parasite', 'Past Lives']);
+    assert.equal(viewParam(page, 'filter'), 'country:KR');
+    assert.match(await page.locator('#filter-chip').innerText(), /Country: South Korea/);
+  });
+
+  test('the share card downloads as a 1200×630 PNG', {
+    skip: !CARD && 'the server under test draws no share card: GET /api/session/{id}/card.png answers 404 or 405',
+  }, async (t) => {
+    const { page, id } = await openDiary(t, '&year=2024');
+    const card = page.getByRole('link', { name: 'Download card' });
+    assert.equal(await card.getAttribute('href'), `/api/session/${id}/card.png?year=2024`);
+    const [download] = await Promise.all([page.waitForEvent('download'), card.click()]);
+    assert.equal(download.suggestedFilename(), `reelstream-${id}-2024.png`);
+    const png = await readFile(await download.path());
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+    assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1200, 630]);
   });
 });

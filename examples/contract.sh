@@ -165,6 +165,7 @@ passed
 
 step "generate the Python client (openapi-python-client)"
 openapi-python-client generate --path openapi.yaml --meta none \
+    --config examples/python/openapi-python-client.yaml \
     --output-path "$PY_DIR/reelstream_client" --overwrite >"$WORK/py-gen.log" 2>&1 \
     || { cat "$WORK/py-gen.log"; fail "openapi-python-client"; }
 no_warnings openapi-python-client "$WORK/py-gen.log"

@@ -51,7 +51,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let net = config.net.clone();
     let state = AppState::build(config).await?;
-    let shutdown = CancellationToken::new();
+    let shutdown = state.stopping.clone();
     let engine = state.start_engine(shutdown.child_token()).await?;
     let app = crate::api::router(state.clone());
     let signal = shutdown.clone();
@@ -94,6 +94,12 @@ pub async fn demo(mut config: Config, latency: Duration) -> anyhow::Result<()> {
         config.database_url = "sqlite://reelstream-demo.db?mode=rwc".into();
     }
     config.tmdb_base_url = sim.base_url.clone();
+    // The simulator draws the posters too: the offline page shows them,
+    // kept apart from a real server's cache of TMDB's images.
+    config.posters.image_base_url = sim.image_base_url();
+    if config.posters.cache_dir == std::path::Path::new(crate::config::DEFAULT_POSTER_CACHE_DIR) {
+        config.posters.cache_dir = "reelstream-demo-posters".into();
+    }
     config.tmdb_api_key = Some("demo".into());
     config.tmdb_read_token = None;
     let bind = config.bind.clone();

@@ -2,6 +2,7 @@
 //! (SPEC §9). The command line itself is `cli::args`.
 
 mod admission;
+mod posters;
 mod secret_file;
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, ValueEnum};
 
 pub use admission::AdmissionSettings;
+pub use posters::{DEFAULT_POSTER_CACHE_DIR, PosterSettings};
 pub use secret_file::SecretFileError;
 
 /// The default database URL, which `demo` swaps for its own file.
@@ -23,6 +25,16 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// How TMDB's limits apply when several replicas share a database.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TmdbLimits {
+    /// The limits are the totals of all live replicas, each taking its share.
+    #[default]
+    Shared,
+    /// Each replica has the limits to itself.
+    PerReplica,
 }
 
 /// Server settings.
@@ -74,6 +86,12 @@ pub struct Config {
     /// Global cap on concurrent TMDB requests.
     #[arg(long, env = "REELSTREAM_TMDB_CONCURRENCY", default_value_t = 16)]
     pub tmdb_concurrency: usize,
+
+    /// Whether `--tmdb-rps` and `--tmdb-concurrency` are the totals of all
+    /// live replicas on the database (`shared`: replicas behind one address,
+    /// which TMDB limits together) or each replica's own (`per-replica`).
+    #[arg(long, env = "REELSTREAM_TMDB_LIMITS", value_enum, default_value_t = TmdbLimits::Shared)]
+    pub tmdb_limits: TmdbLimits,
 
     /// Timeout of one TMDB request, in seconds.
     #[arg(long, env = "REELSTREAM_TMDB_TIMEOUT_SECS", default_value_t = 10)]
@@ -144,6 +162,10 @@ pub struct Config {
     /// What one client may ask of the instance.
     #[command(flatten)]
     pub admission: AdmissionSettings,
+
+    /// Where posters come from and where they are kept.
+    #[command(flatten)]
+    pub posters: PosterSettings,
 
     /// Deletes sessions untouched for this many days (no upload, fix or
     /// lookup changed them); unset, libraries are kept until deleted.

@@ -12,6 +12,7 @@ pub mod export;
 pub mod import;
 pub mod logging;
 pub(crate) mod model;
+pub mod posters;
 pub mod server;
 pub mod state;
 pub mod store;

@@ -22,7 +22,9 @@ async fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Demo(args)) => Some(&mut args.config),
         Some(Command::Serve(config)) => Some(config),
         None => Some(&mut cli.serve),
-        Some(Command::TmdbSim(_) | Command::Openapi | Command::Token(_)) => None,
+        Some(Command::TmdbSim(_) | Command::Openapi | Command::Token(_) | Command::Backup(_)) => {
+            None
+        }
     };
     if let Some(Err(err)) = config.map(|c| c.load_secret_files()) {
         eprintln!("error: {err}");
@@ -36,6 +38,10 @@ async fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Token(args)) => {
             init_tracing(LogFormat::Text, CLI_LOGS);
             return Ok(reelstream::cli::token(args).await);
+        }
+        Some(Command::Backup(args)) => {
+            init_tracing(LogFormat::Text, CLI_LOGS);
+            return Ok(reelstream::cli::backup(args).await);
         }
         Some(Command::Openapi) => {
             print!("{}", reelstream::api::spec_yaml());

@@ -191,7 +191,8 @@ pub struct Movie {
     pub countries: Vec<String>,
     /// Original language (ISO 639-1).
     pub original_language: Option<String>,
-    /// Poster image URL.
+    /// Poster image: `/api/poster/{size}/{file}` on this server, or TMDB's
+    /// own URL when `REELSTREAM_POSTER_LINKS=tmdb` (and for films looked up before).
     pub poster_url: Option<String>,
     /// TMDB's average vote, 0–10.
     pub vote_average: Option<f64>,

@@ -7,14 +7,17 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, TmdbLimits};
 use crate::engine::admission::Admission;
+use crate::engine::budget::Budget;
 use crate::engine::resolver::Resolver;
 use crate::engine::{Engine, EngineHandle, EngineSettings};
 use crate::events::hub::Hub;
 use crate::events::metrics::StreamMetrics;
+use crate::posters::Posters;
 use crate::store::Db;
 use crate::tmdb::TmdbClient;
+use crate::tmdb::images::PosterLinks;
 
 /// Everything a request handler or background task needs, built once at start-up.
 #[derive(Clone)]
@@ -35,6 +38,10 @@ pub struct AppState {
     pub exports: Arc<Semaphore>,
     /// What one client may ask of the instance.
     pub admission: Admission,
+    /// Posters served through reelstream; `None` when links go straight to TMDB.
+    pub posters: Option<Arc<Posters>>,
+    /// Fires when the server begins to stop: live streams say goodbye.
+    pub stopping: CancellationToken,
 }
 
 impl AppState {
@@ -43,11 +50,23 @@ impl AppState {
         let db = Db::connect(&config.database_url).await?;
         let tmdb = TmdbClient::new(config.tmdb())?;
         let metrics = StreamMetrics::with_collectors(vec![Box::new(tmdb.collector())]);
-        let resolver = Arc::new(Resolver::new(tmdb, db.clone(), config.cache_ttl()));
+        let links = config.posters.links;
+        let resolver = Resolver::new(tmdb, db.clone(), config.cache_ttl());
+        let resolver = Arc::new(resolver.with_poster_links(links));
+        let posters = match links {
+            PosterLinks::Proxy => Some(Arc::new(Posters::new(
+                &config.posters.image_base_url,
+                &config.posters.cache_dir,
+                config.posters.cache_max_bytes(),
+            )?)),
+            PosterLinks::Tmdb => None,
+        };
         let hub = Hub::new(config.stream_buffer);
         let admission = Admission::new(config.admission.clone(), metrics.refusals.clone());
         Ok(Self {
             admission,
+            posters,
+            stopping: CancellationToken::new(),
             db,
             resolver,
             hub,
@@ -79,6 +98,10 @@ impl AppState {
                 .config
                 .session_ttl_days
                 .map(|days| Duration::from_secs(u64::from(days) * 86_400)),
+            tmdb_budget: (self.config.tmdb_limits == TmdbLimits::Shared).then_some(Budget {
+                rps: self.config.tmdb_rps,
+                concurrency: self.config.tmdb_concurrency,
+            }),
         };
         Ok(Engine::start(
             self.db.clone(),

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, TestApp, assert_problem, fixture};
+use common::{Backend, TestApp, assert_problem};
 
 const LONG: Duration = Duration::from_secs(60);
 
@@ -41,11 +41,7 @@ async fn get(app: &TestApp, path: &str) -> reqwest::Response {
 
 async fn the_card_shows_the_years_figures_and_is_its_svg_rendered(backend: Backend) {
     let app = TestApp::spawn_on(&backend).await;
-    let uploaded = app
-        .upload("diary.csv", fixture("letterboxd/diary.csv"))
-        .await;
-    assert_eq!(uploaded.status(), 202);
-    let id = uploaded.json::<serde_json::Value>().await.unwrap()["id"]
+    let id = app.upload_fixture("letterboxd/diary.csv").await["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -1,9 +1,11 @@
 //! The dashboard: its files are served as a browser needs them, and the
 //! browser tests in `tests/e2e/` (node's test runner driving a real headless
-//! Chromium through playwright-core) pass against a real server.
+//! browser through puppeteer-core) pass against a real server, in Chromium
+//! (over CDP) and in Firefox ESR (over WebDriver BiDi) alike.
 //!
-//! The browser tests need node ≥ 20, `npm ci` in `tests/e2e/` and Chromium at
-//! `/usr/bin/chromium` (or `REELSTREAM_CHROMIUM`); `.ci/run` installs them.
+//! The browser tests need node ≥ 20, `npm ci` in `tests/e2e/`, Chromium at
+//! `/usr/bin/chromium` (or `REELSTREAM_CHROMIUM`) and Firefox ESR at
+//! `/usr/bin/firefox-esr` (or `REELSTREAM_FIREFOX`); `.ci/run` installs them.
 //! Without them the browser test says why and passes, except when `CI` is
 //! set: then a missing prerequisite fails it, so CI never skips silently.
 
@@ -20,8 +22,11 @@ use reelstream::tmdb::sim::{SimConfig, Simulator};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// How long the whole browser suite may take before it counts as hung.
+/// How long the whole browser suite may take in one browser before it counts as hung.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The browsers the suite runs in (`REELSTREAM_BROWSER`), one after the other.
+const BROWSERS: [&str; 2] = ["chromium", "firefox"];
 
 #[tokio::test]
 async fn dashboard_files_are_served_as_a_browser_needs_them() {
@@ -74,15 +79,31 @@ async fn dashboard_files_are_served_as_a_browser_needs_them() {
     );
 }
 
-/// Runs `node --test tests/e2e/` against two servers: a clean one (TMDB
-/// simulated with 30 ms of latency, so progress is visible) and one whose
-/// TMDB is down until the browser test switches it on, to retry failed films.
+/// Runs the browser suite in each of [`BROWSERS`], each against servers of
+/// its own, and fails if it failed in any.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browser_tests_pass_in_headless_chromium() {
+async fn browser_tests_pass_in_headless_chromium_and_firefox() {
     let Some(prerequisites) = Prerequisites::find() else {
         return;
     };
+    // One browser after the other: side by side they would share two cores
+    // and slow each other past the suite's timings. Every browser runs even
+    // when one fails, so a failure says which browsers it is in.
+    let mut failures = Vec::new();
+    for browser in BROWSERS {
+        if let Err(failure) = run_browser_suite(&prerequisites, browser).await {
+            failures.push(failure);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
 
+/// Runs `node --test tests/e2e/` in `browser` against two new servers: a
+/// clean one (TMDB simulated with 30 ms of latency, so progress is visible)
+/// and one whose TMDB is down until the browser test switches it on, to
+/// retry failed films. New servers for each browser, as the suite expects a
+/// cold TMDB cache (the films it uploads are looked up for the first time).
+async fn run_browser_suite(prerequisites: &Prerequisites, browser: &str) -> Result<(), String> {
     let app = TestApp::spawn_with_sim(
         SimConfig {
             latency: Duration::from_millis(30),
@@ -108,34 +129,43 @@ async fn browser_tests_pass_in_headless_chromium() {
         .env("REELSTREAM_URL", app.server.url())
         .env("REELSTREAM_FAULTY_URL", faulty.server.url())
         .env("REELSTREAM_TMDB_SWITCH", &gate.switch_url)
+        .env("REELSTREAM_BROWSER", browser)
         .env("REELSTREAM_CHROMIUM", &prerequisites.chromium)
+        .env("REELSTREAM_FIREFOX", &prerequisites.firefox)
         .stdin(Stdio::null())
         .kill_on_drop(true);
     let output = tokio::time::timeout(SUITE_TIMEOUT, command.output())
         .await
-        .unwrap_or_else(|_| panic!("the browser tests did not finish in {SUITE_TIMEOUT:?}"))
+        .unwrap_or_else(|_| {
+            panic!("the browser tests did not finish in {SUITE_TIMEOUT:?} in {browser}")
+        })
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    println!("browser tests took {:.1?}", started.elapsed());
-    assert!(
-        output.status.success(),
-        "node --test tests/e2e/ failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    println!("browser tests took {:.1?} in {browser}", started.elapsed());
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "node --test tests/e2e/ failed in {browser} ({}):\n{stdout}\n{stderr}",
+            output.status
+        ))
+    }
 }
 
 /// What the browser tests need, found on this machine.
 struct Prerequisites {
     node: PathBuf,
     chromium: PathBuf,
+    firefox: PathBuf,
 }
 
 impl Prerequisites {
-    /// Finds node, the e2e packages and Chromium. When one is missing it
-    /// says why and answers None, or fails the test when `CI` is set.
+    /// Finds node, the e2e packages, Chromium and Firefox. When one is
+    /// missing it says why and answers None, or fails the test when `CI` is
+    /// set.
     fn find() -> Option<Self> {
         match Self::check() {
             Ok(found) => Some(found),
@@ -171,8 +201,8 @@ impl Prerequisites {
         if major < 20 {
             return Err(format!("node {version} is too old (20 or later is needed)"));
         }
-        let playwright = root.join("tests/e2e/node_modules/playwright-core/package.json");
-        if !playwright.is_file() {
+        let puppeteer = root.join("tests/e2e/node_modules/puppeteer-core/package.json");
+        if !puppeteer.is_file() {
             return Err("tests/e2e/node_modules is missing (run `npm ci` in tests/e2e)".into());
         }
         let chromium = PathBuf::from(
@@ -184,7 +214,20 @@ impl Prerequisites {
                 chromium.display()
             ));
         }
-        Ok(Self { node, chromium })
+        let firefox = PathBuf::from(
+            std::env::var_os("REELSTREAM_FIREFOX").unwrap_or_else(|| "/usr/bin/firefox-esr".into()),
+        );
+        if !firefox.is_file() {
+            return Err(format!(
+                "Firefox is not at {} (apt-get install firefox-esr)",
+                firefox.display()
+            ));
+        }
+        Ok(Self {
+            node,
+            chromium,
+            firefox,
+        })
     }
 }
 

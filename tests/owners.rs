@@ -68,7 +68,9 @@ async fn every_change_takes_the_owner_token(backend: Backend) {
         // Another session's owner is not this one's.
         let other = format!("Bearer {}", owner_token(&theirs));
         assert_problem(send(&app, &write, Some(&other)).await, 403).await;
-        let forged = format!("Bearer {}0", &token[..token.len() - 1]);
+        // The real token with its last character changed (never to itself).
+        let last = if token.ends_with('0') { '1' } else { '0' };
+        let forged = format!("Bearer {}{last}", &token[..token.len() - 1]);
         assert_problem(send(&app, &write, Some(&forged)).await, 403).await;
     }
     // Nothing changed: the viewer's refusals left every film as it was.

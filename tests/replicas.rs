@@ -9,23 +9,22 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use common::replica::Replica;
 use common::{Backend, TestApp, TestDb, test_config};
 use reelstream::app::{self, RunningServer};
 use reelstream::domain::{MovieStatus, SessionStatus};
 use reelstream::events::Published;
 use reelstream::store::entities::{event, movie};
 use reelstream::store::{Db, sessions};
-use reelstream::tmdb::sim::{Catalog, SimConfig, SimHandle, Simulator};
+use reelstream::tmdb::sim::{Catalog, SimConfig, Simulator};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::broadcast;
 
 const LONG: Duration = Duration::from_secs(120);
@@ -309,67 +308,6 @@ async fn the_listener_reconnects_and_replays_what_it_missed(backend: Backend) {
     assert!(killed >= 1, "the listening connection was found and killed");
     let got = events.await.unwrap();
     assert_once_in_order(&db, &id, from, &got).await;
-}
-
-/// A `reelstream serve` child process, killed when dropped.
-struct Replica {
-    child: tokio::process::Child,
-    url: String,
-}
-
-impl Replica {
-    /// Starts the binary on `database_url` against `sim`, and waits until it
-    /// listens.
-    async fn start(database_url: &str, sim: &SimHandle, env: &[(&str, &str)]) -> Self {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_reelstream"));
-        command
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("TMDB_BASE_URL", &sim.base_url)
-            .env("TMDB_API_KEY", "test-key")
-            .env_remove("TMDB_READ_TOKEN")
-            .env("REELSTREAM_BIND", "127.0.0.1:0")
-            .env("REELSTREAM_LOG_FORMAT", "json")
-            .env("RUST_LOG", "info,sqlx=warn,sea_orm=warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let mut child = command.spawn().expect("the reelstream binary starts");
-        // Logs go to stderr.
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        // Keep reading, so the child never blocks on a full pipe.
-        tokio::spawn(async move {
-            let mut tx = Some(tx);
-            while let Ok(Some(line)) = lines.next_line().await {
-                let Ok(log) = serde_json::from_str::<Value>(&line) else {
-                    continue;
-                };
-                if log["fields"]["message"] == "reelstream listening"
-                    && let (Some(tx), Some(addr)) = (tx.take(), log["fields"]["addr"].as_str())
-                {
-                    let _ = tx.send(addr.to_owned());
-                }
-            }
-        });
-        let addr = tokio::time::timeout(Duration::from_secs(60), rx)
-            .await
-            .expect("the replica listens within 60 s")
-            .expect("the replica logs its address");
-        Self {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-
-    /// SIGKILL: no shutdown, no lease released, nothing flushed.
-    async fn kill_9(mut self) {
-        self.child.start_kill().expect("SIGKILL");
-        self.child.wait().await.expect("reaped");
-    }
 }
 
 async fn upload_to(url: &str, csv: &str) -> Value {

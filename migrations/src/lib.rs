@@ -14,6 +14,7 @@ mod m20261208_000009_review;
 mod m20261209_000010_partial_lease_index;
 mod m20261210_000011_owners_and_reimport;
 mod m20261211_000012_session_client;
+mod m20261212_000013_replicas;
 
 /// The ordered list of reelstream migrations, applied on start.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000010_partial_lease_index::Migration),
             Box::new(m20261210_000011_owners_and_reimport::Migration),
             Box::new(m20261211_000012_session_client::Migration),
+            Box::new(m20261212_000013_replicas::Migration),
         ]
     }
 }

@@ -4,12 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use poem::web::Data;
+use poem::{Body, IntoResponse, Response};
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::EventStream;
+use poem_openapi::payload::{EventStream, Payload};
+use poem_openapi::registry::{MetaSchemaRef, Registry};
 use poem_openapi::{ApiResponse, OpenApi};
+use tokio_util::sync::CancellationToken;
 
 use super::ApiTags;
 use super::error::ApiError;
@@ -23,6 +27,48 @@ use crate::state::AppState;
 pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 type Events = BoxStream<'static, LiveEvent>;
+
+/// The last lines of a stream the server ends because it stops: come back
+/// in a second (to a restarted server or another replica), resuming with
+/// `Last-Event-ID`, which an `EventSource` sends by itself.
+const GOODBYE: &[u8] = b"retry: 1000\n: the server is restarting; reconnect with Last-Event-ID\n\n";
+
+/// A session's event stream, which says goodbye when the server stops.
+pub struct LiveStream {
+    events: EventStream<Events>,
+    stopping: CancellationToken,
+}
+
+impl Payload for LiveStream {
+    const CONTENT_TYPE: &'static str = EventStream::<Events>::CONTENT_TYPE;
+
+    fn schema_ref() -> MetaSchemaRef {
+        <EventStream<Events> as Payload>::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        <EventStream<Events> as Payload>::register(registry);
+    }
+}
+
+impl IntoResponse for LiveStream {
+    fn into_response(self) -> Response {
+        let (parts, body) = self.events.into_response().into_parts();
+        let stopping = self.stopping;
+        // After the last event: the goodbye, when the stream ended because
+        // the server stops (not because the session completed).
+        let goodbye = futures_util::stream::once(async move {
+            let bytes = if stopping.is_cancelled() {
+                Bytes::from_static(GOODBYE)
+            } else {
+                Bytes::new()
+            };
+            Ok::<_, std::io::Error>(bytes)
+        });
+        let body = body.into_bytes_stream().chain(goodbye);
+        Response::from_parts(parts, Body::from_bytes_stream(body))
+    }
+}
 
 /// An event on the wire: already serialised, described in the spec as [`Event`].
 pub struct LiveEvent(Arc<Published>);
@@ -67,9 +113,11 @@ pub enum EventsResponse {
     /// `snapshot` first, then one `movie` event per film that becomes final,
     /// then `completed`, after which the stream ends. Each SSE message has
     /// `event:` = the type and `id:` = the seq; keep-alive comments every 15 s.
+    /// When the server stops, the stream ends with `retry: 1000` and a
+    /// comment: reconnect, with `Last-Event-ID`, to resume with no gap.
     #[oai(status = 200)]
     Stream(
-        EventStream<Events>,
+        LiveStream,
         /// Always `no`: tells nginx not to buffer the stream.
         #[oai(header = "X-Accel-Buffering")]
         String,
@@ -128,7 +176,9 @@ impl EventsApi {
         };
         let guard = streams.metrics.connected("sse");
         let metrics = streams.metrics.clone();
+        let stopping = state.stopping.clone();
         let events: Events = events
+            .take_until(stopping.clone().cancelled_owned())
             .map(move |event| {
                 let _connected = (&guard, &permit);
                 metrics.sent("sse");
@@ -144,7 +194,10 @@ impl EventsApi {
                         .id(event.seq().to_string())
                 });
         Ok(EventsResponse::Stream(
-            stream,
+            LiveStream {
+                events: stream,
+                stopping,
+            },
             "no".into(),
             "no-cache".into(),
         ))

@@ -10,6 +10,7 @@ mod headers;
 mod health;
 mod movies;
 mod owner;
+mod poster;
 mod request_limits;
 mod request_log;
 mod review;
@@ -56,6 +57,7 @@ type Apis = GeneratorFriendly<(
     stats::StatsApi,
     export::ExportApi,
     card::CardApi,
+    poster::PosterApi,
 )>;
 
 /// The OpenAPI service; its paths are mounted under `/api`.

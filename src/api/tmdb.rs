@@ -29,7 +29,8 @@ pub struct TmdbTitle {
     pub original_title: Option<String>,
     /// Year of the primary release (a show's first air date).
     pub year: Option<i32>,
-    /// Poster image URL.
+    /// Poster image: `/api/poster/{size}/{file}` on this server, or TMDB's
+    /// own URL when `REELSTREAM_POSTER_LINKS=tmdb` (and for films looked up before).
     pub poster_url: Option<String>,
     /// Directors (a show's creators); empty for a search result, whose
     /// details were not asked for.

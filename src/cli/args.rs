@@ -46,6 +46,9 @@ pub enum Command {
     /// Give a session a new owner token and print it (the old one stops
     /// working): for sessions stored before owner tokens, or a lost token.
     Token(super::TokenArgs),
+    /// Copy the SQLite database to a new file while the server runs
+    /// (`VACUUM INTO`: one consistent snapshot, checked once written).
+    Backup(super::BackupArgs),
 }
 
 /// Settings of `reelstream demo`.

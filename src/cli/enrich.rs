@@ -72,7 +72,11 @@ async fn execute(args: EnrichArgs) -> Result<Ended, CliError> {
     output.check(&args.file)?;
     check_tmdb(&args.config)?;
 
-    let state = AppState::build(args.config.clone())
+    let mut config = args.config.clone();
+    // A file leaves the server: its posters link to TMDB, not to a server
+    // that is not running.
+    config.posters.links = crate::tmdb::images::PosterLinks::Tmdb;
+    let state = AppState::build(config)
         .await
         .map_err(|err| CliError::runtime("cannot start", format!("{err:#}")))?;
     if interrupted.is_cancelled() {

@@ -3,6 +3,7 @@
 //! HTTP server.
 
 pub mod args;
+mod backup;
 mod enrich;
 mod input;
 mod output;
@@ -18,6 +19,7 @@ use clap::Args;
 use crate::config::Config;
 use crate::export::ExportFormat;
 
+pub use backup::{BackupArgs, run as backup};
 pub use enrich::run as enrich;
 pub use token::{TokenArgs, run as token};
 

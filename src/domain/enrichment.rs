@@ -58,7 +58,8 @@ pub struct Candidate {
     pub year: Option<i32>,
     /// The matcher's score for this candidate, 0–1.
     pub score: f64,
-    /// Poster image URL, when TMDB has one.
+    /// Poster image: `/api/poster/{size}/{file}` on this server, or TMDB's
+    /// own URL when `REELSTREAM_POSTER_LINKS=tmdb` (and for films looked up before).
     #[serde(default)]
     pub poster_url: Option<String>,
 }

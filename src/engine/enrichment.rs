@@ -3,6 +3,7 @@
 
 use crate::domain::{Candidate, Enrichment, MediaType, MovieStatus};
 use crate::store::finalize::FinalState;
+use crate::tmdb::images::PosterLinks;
 use crate::tmdb::types::{MovieDetails, TvDetails, image_url};
 
 /// Top-billed cast kept per film.
@@ -88,6 +89,31 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome with its posters linked as `links` says.
+    pub fn link_posters(self, links: PosterLinks) -> Self {
+        let link = |mut e: Box<Enrichment>| {
+            e.poster_url = links.link(e.poster_url.take());
+            e
+        };
+        let link_all = |candidates: Vec<Candidate>| {
+            candidates
+                .into_iter()
+                .map(|mut c| {
+                    c.poster_url = links.link(c.poster_url.take());
+                    c
+                })
+                .collect()
+        };
+        match self {
+            Self::Enriched(e, confidence) => Self::Enriched(link(e), confidence),
+            Self::Review(e, confidence, candidates) => {
+                Self::Review(link(e), confidence, link_all(candidates))
+            }
+            Self::Unmatched(candidates) => Self::Unmatched(link_all(candidates)),
+            failed @ Self::Failed(_) => failed,
+        }
+    }
+
     /// The row state this outcome stores.
     pub fn final_state(&self) -> FinalState {
         let nothing = FinalState {

@@ -2,6 +2,7 @@
 //! cache, the fair sliding-window scheduler and the single committer.
 
 pub mod admission;
+pub mod budget;
 pub(crate) mod commit;
 pub(crate) mod enrichment;
 pub mod intake;
@@ -85,6 +86,8 @@ pub struct EngineSettings<'a> {
     pub only_session: Option<String>,
     /// When set, sessions untouched for this long are deleted.
     pub session_ttl: Option<Duration>,
+    /// When set, TMDB's totals, divided among the live replicas.
+    pub tmdb_budget: Option<budget::Budget>,
 }
 
 /// The engine's background tasks.
@@ -117,6 +120,7 @@ impl Engine {
             database_url,
             only_session,
             session_ttl,
+            tmdb_budget,
         } = settings;
         let lease = Lease {
             owner: handle.replica.clone(),
@@ -214,6 +218,18 @@ impl Engine {
         tasks.push(supervisor.spawn("renewer", move || {
             renew(d.clone(), l.clone(), c.clone(), f.clone())
         }));
+        // A command-line run on a server's database is no replica.
+        if let Some(total) = tmdb_budget.filter(|_| only_session.is_none()) {
+            let (d, t, r, c) = (
+                db.clone(),
+                resolver.tmdb.clone(),
+                handle.replica.to_string(),
+                cancel.clone(),
+            );
+            tasks.push(supervisor.spawn("heartbeat", move || {
+                budget::share(d.clone(), t.clone(), r.clone(), total, c.clone())
+            }));
+        }
         let sweep_cancel = cancel.clone();
         let scheduler = Scheduler {
             db: db.clone(),

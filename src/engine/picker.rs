@@ -7,6 +7,7 @@ use super::resolver::Resolver;
 use crate::domain::{Candidate, Enrichment, MediaType};
 use crate::tmdb::TmdbError;
 use crate::tmdb::client::is_imdb_id;
+use crate::tmdb::images::PosterLinks;
 
 /// Most results one search answers.
 pub const MAX_RESULTS: usize = 20;
@@ -82,6 +83,16 @@ pub struct Pick {
     pub details: Option<Enrichment>,
 }
 
+impl Pick {
+    fn link_posters(mut self, links: PosterLinks) -> Self {
+        self.candidate.poster_url = links.link(self.candidate.poster_url.take());
+        if let Some(details) = &mut self.details {
+            details.poster_url = links.link(details.poster_url.take());
+        }
+        self
+    }
+}
+
 impl From<Enrichment> for Pick {
     fn from(e: Enrichment) -> Self {
         Self {
@@ -102,6 +113,17 @@ impl From<Enrichment> for Pick {
 impl Resolver {
     /// The picker's answers to `raw`, best first.
     pub async fn pick(
+        &self,
+        raw: &str,
+        year: Option<i32>,
+        media_type: MediaType,
+    ) -> Result<Vec<Pick>, TmdbError> {
+        let links = self.poster_links();
+        let picks = self.picks(raw, year, media_type).await?;
+        Ok(picks.into_iter().map(|p| p.link_posters(links)).collect())
+    }
+
+    async fn picks(
         &self,
         raw: &str,
         year: Option<i32>,

@@ -20,6 +20,7 @@ use crate::domain::{Enrichment, LookupKey, MediaType};
 use crate::logging::Clipped;
 use crate::store::entities::movie;
 use crate::store::{Db, cache};
+use crate::tmdb::images::PosterLinks;
 use crate::tmdb::{TmdbClient, TmdbError};
 
 /// The facts of an export row that drive its lookup.
@@ -62,6 +63,8 @@ pub struct Resolver {
     /// Recent answers in memory in front of the database cache: a warm
     /// upload then costs no query per film.
     memo: moka::sync::Cache<String, Arc<str>>,
+    /// Where the posters of what it finds link to.
+    links: PosterLinks,
 }
 
 /// Answers kept in memory (a few KiB each).
@@ -82,13 +85,24 @@ impl Resolver {
             ttl,
             flights: DashMap::new(),
             memo,
+            links: PosterLinks::Tmdb,
         }
+    }
+
+    /// The same resolver, its posters linked as `links` says.
+    pub fn with_poster_links(self, links: PosterLinks) -> Self {
+        Self { links, ..self }
+    }
+
+    /// Where posters link to.
+    pub fn poster_links(&self) -> PosterLinks {
+        self.links
     }
 
     /// Looks a film up; TMDB failures after every retry become `Failed`.
     pub async fn lookup(&self, film: &Film) -> Outcome {
         match self.try_lookup(film).await {
-            Ok(outcome) => outcome,
+            Ok(outcome) => outcome.link_posters(self.links),
             Err(err) => {
                 tracing::warn!(
                     key = %Clipped(&film.lookup_key.to_string()),

@@ -1,6 +1,7 @@
 //! Persistence: entities, connection set-up and the queries the rest of the
 //! service needs. Nothing here knows about HTTP.
 
+pub mod backup;
 pub(crate) mod cache;
 pub mod claims;
 pub(crate) mod counters;
@@ -10,6 +11,7 @@ pub mod finalize;
 pub mod movies;
 pub(crate) mod reimport;
 pub(crate) mod rematch;
+pub mod replicas;
 pub(crate) mod review;
 pub mod sessions;
 pub mod stats;

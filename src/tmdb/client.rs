@@ -180,6 +180,17 @@ impl TmdbClient {
         self.inner.secrets.scrub(text)
     }
 
+    /// Sets the request rate and connection cap in force: this replica's
+    /// share when replicas divide one budget.
+    pub fn set_limits(&self, rps: NonZeroU32, concurrency: usize) {
+        self.inner.gate.set_limits(rps, concurrency);
+    }
+
+    /// The request rate and connection cap in force.
+    pub fn limits(&self) -> (NonZeroU32, usize) {
+        self.inner.gate.limits()
+    }
+
     /// What this client (and its clones) has done so far.
     pub fn metrics(&self) -> ClientMetrics {
         self.inner.counters.snapshot()

@@ -2,6 +2,7 @@
 //! enrichment uses, and an offline simulator for demos, tests and benchmarks.
 
 pub mod client;
+pub mod images;
 pub mod sim;
 pub mod types;
 

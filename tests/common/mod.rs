@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod catalogs;
+pub mod replica;
 
 pub use backend::{Backend, TestDb};
 use reelstream::app::{self, RunningServer};
@@ -167,6 +168,11 @@ pub fn test_config(
     config.tmdb_base_url = sim.base_url.clone();
     config.tmdb_api_key = Some("test-key".into());
     config.tmdb_read_token = None;
+    // Posters come from the simulator, into a cache of the test process's
+    // own (created only when a poster is served).
+    config.posters.image_base_url = sim.image_base_url();
+    config.posters.cache_dir =
+        std::env::temp_dir().join(format!("reelstream-test-posters-{}", std::process::id()));
     // A test uploads from one address far more often than a person does;
     // tests/admission.rs sets the limits it tests itself.
     config.admission.uploads_per_hour = 100_000;

@@ -1,36 +1,29 @@
-// The dashboard in a real headless Chromium, driven by playwright-core.
+// The dashboard in a real headless browser, Chromium or Firefox, driven by
+// puppeteer-core (browser.mjs: CDP for Chromium, WebDriver BiDi for Firefox).
 //
-// Run by `cargo test` (tests/dashboard.rs starts the servers), or by hand
-// against any running reelstream, e.g. the offline demo:
+// Run by `cargo test` (tests/dashboard.rs starts the servers, once per
+// browser), or by hand against any running reelstream, e.g. the offline demo:
 //
 //   cargo run -- demo &
 //   REELSTREAM_URL=http://127.0.0.1:8080 node --test tests/e2e/
+//   REELSTREAM_URL=http://127.0.0.1:8080 REELSTREAM_BROWSER=firefox node --test tests/e2e/
 //
 // REELSTREAM_URL        the server under test (required)
 // REELSTREAM_FAULTY_URL a server whose TMDB is down until REELSTREAM_TMDB_SWITCH/up
 //                       is POSTed (the "Retry failed" test is skipped without them)
-// REELSTREAM_CHROMIUM   the browser (default /usr/bin/chromium)
+// REELSTREAM_BROWSER    chromium (default) or firefox
+// REELSTREAM_CHROMIUM   Chromium (default /usr/bin/chromium)
+// REELSTREAM_FIREFOX    Firefox (default /usr/bin/firefox-esr)
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { BROWSER, launch, newContext } from './browser.mjs';
 
 const BASE = process.env.REELSTREAM_URL;
 const FAULTY = process.env.REELSTREAM_FAULTY_URL;
 const SWITCH = process.env.REELSTREAM_TMDB_SWITCH;
-const CHROMIUM = process.env.REELSTREAM_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The 89 films of the Letterboxd fixture: 88 match, one is made up. */
 const WATCHED = new URL('../fixtures/letterboxd/watched.csv', import.meta.url).pathname;
 const COMPLETION_TIMEOUT = 90_000;
@@ -41,7 +34,8 @@ let browser;
 
 before(async () => {
   assert.ok(BASE, 'set REELSTREAM_URL to the server under test, e.g. http://127.0.0.1:8080');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launch();
+  console.log(`# ${BROWSER}: ${await browser.version()}`);
 });
 
 after(async () => {
@@ -54,58 +48,76 @@ after(async () => {
  * they do offline; progress bar values are recorded from the start.
  */
 async function open(t, { base = BASE, blockSse = false, blockWebSocket = false, permissions = [] } = {}) {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, permissions });
-  t.after(() => context.close());
-  await context.route(/image\.tmdb\.org/, (route) => route.abort());
   const attempts = { sse: 0, websocket: 0 };
-  if (blockSse) {
-    await context.route(/\/api\/session\/[^/]+\/events/, (route) => {
-      attempts.sse += 1;
-      return route.abort();
-    });
-  }
-  if (blockWebSocket) {
-    await context.exposeFunction('__wsAttempt', () => {
-      attempts.websocket += 1;
-    });
-    await context.addInitScript(() => {
-      // A WebSocket that can never connect, as behind a proxy that refuses upgrades.
-      window.WebSocket = class FailingWebSocket extends EventTarget {
-        static CONNECTING = 0;
-        static OPEN = 1;
-        static CLOSING = 2;
-        static CLOSED = 3;
-        constructor(url) {
-          super();
-          this.url = url;
-          this.readyState = 3;
-          window.__wsAttempt();
-          setTimeout(() => {
-            this.onerror?.(new Event('error'));
-            this.onclose?.(new CloseEvent('close', { code: 1006 }));
-          }, 20);
-        }
-        send() {}
-        close() {}
-      };
-    });
-  }
-  await context.addInitScript(() => {
-    window.__progress = [];
-    const watch = () => {
-      const bar = document.getElementById('progressbar');
-      if (!bar) return;
-      new MutationObserver(() => {
-        const done = document.querySelectorAll('#library-body tr:not([data-status="pending"])').length;
-        window.__progress.push({ value: Number(bar.getAttribute('aria-valuenow')), rows: done });
-      }).observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
-    };
-    document.addEventListener('DOMContentLoaded', watch);
+  const context = await newContext(browser, {
+    baseURL: base,
+    permissions,
+    block: (url) => {
+      if (/image\.tmdb\.org/.test(url)) return true;
+      if (blockSse && /\/api\/session\/[^/]+\/events/.test(url)) {
+        attempts.sse += 1;
+        return true;
+      }
+      return false;
+    },
+    // Each page of the context, as it opens.
+    setup: async ({ raw }) => {
+      if (blockWebSocket) {
+        await raw.exposeFunction('__wsAttempt', () => {
+          attempts.websocket += 1;
+        });
+        await raw.evaluateOnNewDocument(() => {
+          // A WebSocket that can never connect, as behind a proxy that refuses upgrades.
+          window.WebSocket = class FailingWebSocket extends EventTarget {
+            static CONNECTING = 0;
+            static OPEN = 1;
+            static CLOSING = 2;
+            static CLOSED = 3;
+            constructor(url) {
+              super();
+              this.url = url;
+              this.readyState = 3;
+              window.__wsAttempt();
+              setTimeout(() => {
+                this.onerror?.(new Event('error'));
+                this.onclose?.(new CloseEvent('close', { code: 1006 }));
+              }, 20);
+            }
+            send() {}
+            close() {}
+          };
+        });
+      }
+      await raw.evaluateOnNewDocument(() => {
+        window.__progress = [];
+        const watch = () => {
+          const bar = document.getElementById('progressbar');
+          if (!bar) return;
+          new MutationObserver(() => {
+            const done = document.querySelectorAll('#library-body tr:not([data-status="pending"])').length;
+            window.__progress.push({ value: Number(bar.getAttribute('aria-valuenow')), rows: done });
+          }).observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+        };
+        document.addEventListener('DOMContentLoaded', watch);
+      });
+    },
   });
+  t.after(() => context.close());
   const page = await context.newPage();
   const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  t.after(() => assert.deepEqual(errors.map(String), [], 'no uncaught errors in the page'));
+  // Uncaught exceptions and unhandled rejections, as the page's own error and
+  // unhandledrejection events see them, and Chromium's `pageerror` besides.
+  // Firefox's is no use here: over WebDriver BiDi it reports every error its
+  // console logs (an EventSource the test refuses, too), not uncaught ones only.
+  await page.raw.exposeFunction('__uncaught', (error) => {
+    errors.push(error);
+  });
+  await page.raw.evaluateOnNewDocument(() => {
+    addEventListener('error', (event) => window.__uncaught(String(event.error ?? event.message)));
+    addEventListener('unhandledrejection', (event) => window.__uncaught(`Uncaught (in promise) ${event.reason}`));
+  });
+  if (BROWSER === 'chromium') page.on('pageerror', (err) => errors.push(String(err)));
+  t.after(() => assert.deepEqual(errors, [], 'no uncaught errors in the page'));
   return { page, attempts };
 }
 
@@ -232,10 +244,18 @@ describe('the dashboard', () => {
     assert.match(await comeAndSee.locator('.col-genres').innerText(), /Drama/);
     assert.match(await comeAndSee.locator('.col-runtime').innerText(), /^2 h 2\d$/);
     assert.match(await comeAndSee.locator('.col-confidence').innerText(), /\d+ %/);
-    // No image CDN: the poster falls back to the title's initials (posters
-    // load lazily: only once the table is scrolled into view).
+    // Posters come from the server (/api/poster/…: here the simulator's
+    // drawings), never from TMDB's image host; they load lazily, once the
+    // table is scrolled into view. The initials stay beneath.
     await page.locator('#library-body tr:first-child').scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => !document.querySelector('#library-body tr:first-child .poster img'));
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#library-body tr:first-child .poster img');
+      return img?.complete && img.naturalWidth > 0;
+    });
+    assert.match(
+      await page.locator('#library-body tr:first-child .poster img').getAttribute('src'),
+      /^\/api\/poster\/w342\/\w+\.jpg$/,
+    );
     assert.equal(await comeAndSee.locator('.poster').innerText(), 'CA');
 
     // The next page holds the rest.
@@ -266,10 +286,7 @@ describe('the dashboard', () => {
 
     // Exports: the whole library as files named after the session.
     for (const [button, extension] of [['CSV', 'csv'], ['JSON', 'json']]) {
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: button, exact: true }).click(),
-      ]);
+      const download = await page.download(() => page.getByRole('link', { name: button, exact: true }).click());
       assert.equal(download.suggestedFilename(), `reelstream-${id}.${extension}`);
       const body = await readFile(await download.path(), 'utf8');
       if (extension === 'csv') {
@@ -286,15 +303,41 @@ describe('the dashboard', () => {
       ['Letterboxd', 'letterboxd', 1 + 87, /^LetterboxdURI,tmdbID,imdbID,Title,/],
       ['To review', 'review', 2, /^row,title,year,status,/],
     ]) {
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: button, exact: true }).click(),
-      ]);
+      const download = await page.download(() => page.getByRole('link', { name: button, exact: true }).click());
       assert.equal(download.suggestedFilename(), `reelstream-${id}-${suffix}.csv`);
       const body = await readFile(await download.path(), 'utf8');
       assert.match(body, start);
       assert.equal(body.trim().split('\n').length, lines, body.slice(0, 300));
     }
+  });
+
+  test('the offline page shows every poster from the server, with no failed request', async (t) => {
+    const { page } = await open(t);
+    const failed = [];
+    page.on('requestfailed', (request) => failed.push(`${request.failure()?.errorText}: ${request.url()}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()}: ${response.url()}`);
+    });
+    const errors = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Try a sample' }).click();
+    await page.waitForURL(/\?session=/);
+    await waitCompleted(page);
+    await waitCount(page, 'all', 89);
+    // Scrolled past every row of the first page, so that every poster loads.
+    const rows = page.locator('#library-body tr');
+    for (let i = 0; i < (await rows.count()); i += 1) await rows.nth(i).scrollIntoViewIfNeeded();
+    await waitFor(page, () => {
+      const images = [...document.querySelectorAll('#library-body .poster img')];
+      return images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0);
+    }, null, 'waiting for every poster of the page to load');
+    const posters = await page.locator('#library-body .poster img').count();
+    assert.ok(posters >= 45, `posters shown on the first page of 50: ${posters}`);
+    assert.deepEqual(failed, [], 'no request failed');
+    assert.deepEqual(errors, [], 'nothing in the console');
   });
 
   test('files can be dropped on the page, a bad one is explained, and the sample works', async (t) => {
@@ -1171,7 +1214,7 @@ describe('year in review', () => {
     const { page, id } = await openDiary(t, '&year=2024');
     const card = page.getByRole('link', { name: 'Download card' });
     assert.equal(await card.getAttribute('href'), `/api/session/${id}/card.png?year=2024`);
-    const [download] = await Promise.all([page.waitForEvent('download'), card.click()]);
+    const download = await page.download(() => card.click());
     assert.equal(download.suggestedFilename(), `reelstream-${id}-2024.png`);
     const png = await readFile(await download.path());
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');

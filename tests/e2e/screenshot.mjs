@@ -1,5 +1,5 @@
 // Takes docs/dashboard.png: the dashboard after "Try a sample", in the same
-// headless Chromium as the browser tests; or, with VIEW=year-in-review,
+// headless Chromium as the browser tests (browser.mjs); or, with VIEW=year-in-review,
 // docs/year-in-review.png: the statistics of the diary fixture
 // (tests/fixtures/letterboxd/diary.csv) with its latest year picked.
 //
@@ -8,8 +8,9 @@
 //   VIEW=year-in-review node tests/e2e/screenshot.mjs http://127.0.0.1:8080 docs/year-in-review.png
 //
 // Options (environment): SCHEME=dark|light (default dark), WIDTH (1280), HEIGHT (2700, the dashboard only).
+// Chromium only: the colour scheme is emulated over CDP.
 
-import { chromium } from 'playwright-core';
+import { launch, newContext } from './browser.mjs';
 
 const [base = 'http://127.0.0.1:8080', out = 'docs/dashboard.png'] = process.argv.slice(2);
 const scheme = process.env.SCHEME || 'dark';
@@ -18,15 +19,12 @@ const height = Number(process.env.HEIGHT || 2700);
 const yearInReview = process.env.VIEW === 'year-in-review';
 const DIARY = new URL('../fixtures/letterboxd/diary.csv', import.meta.url).pathname;
 
-const browser = await chromium.launch({
-  executablePath: process.env.REELSTREAM_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch({ viewport: { width, height: 900, deviceScaleFactor: 1 } });
 try {
-  const page = await browser.newPage({ baseURL: base, viewport: { width, height: 900 }, colorScheme: scheme, deviceScaleFactor: 1 });
   // The demo is offline: posters fall back to their placeholders.
-  await page.route(/image\.tmdb\.org/, (route) => route.abort());
+  const context = await newContext(browser, { baseURL: base, block: (url) => /image\.tmdb\.org/.test(url) });
+  const page = await context.newPage();
+  await page.raw.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
   await page.goto('/');
   if (yearInReview) await page.locator('#file-input').setInputFiles(DIARY);
   else await page.getByRole('button', { name: 'Try a sample' }).click();
@@ -44,7 +42,7 @@ try {
   } else {
     await page.waitForTimeout(2000); // the last highlight fades
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width, height } });
+    await page.screenshot({ path: out, clip: { x: 0, y: 0, width, height }, captureBeyondViewport: true });
   }
   console.log(`wrote ${out}`);
 } finally {

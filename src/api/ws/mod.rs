@@ -140,6 +140,7 @@ pub async fn websocket(
     let streams = streams(&state);
     let resume = parse_last_event_id(query.last_event_id.as_deref());
     let timeout = Duration::from_millis(state.config.ws_message_timeout_ms);
+    let stopping = state.stopping.clone();
     ws.on_upgrade(ws_config(), timeout, move |socket| async move {
         let (mut sink, mut incoming) = socket.split();
         let session_id = parse_id(&id).ok();
@@ -160,6 +161,11 @@ pub async fn websocket(
         let mut resumes = ResumeBudget::default();
         loop {
             tokio::select! {
+                // The server stops: 1012 tells the client to come back soon
+                // (to a restarted server or another replica) and resume.
+                () = stopping.cancelled() => {
+                    return close(sink, incoming, CloseCode::Restart, "the server is restarting").await;
+                }
                 event = events.next() => {
                     let Some(event) = event else { break };
                     if sink.send(Message::text(event.json())).await.is_err() {

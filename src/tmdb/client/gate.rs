@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroU32;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{Notify, Semaphore, SemaphorePermit};
@@ -57,7 +57,13 @@ struct Waiting {
 #[derive(Debug)]
 pub(super) struct Gate {
     permits: Semaphore,
-    limiter: DefaultDirectRateLimiter,
+    /// Permits to take out of circulation as they come back, after the
+    /// connection cap was lowered while they were in use.
+    owed: AtomicUsize,
+    /// The limits in force: (requests a second, connections).
+    limits: Mutex<(NonZeroU32, usize)>,
+    /// Replaced whole when the rate changes (a governor quota is fixed).
+    limiter: RwLock<Arc<DefaultDirectRateLimiter>>,
     /// Callers waiting for a cell, in serving order; only the first waits on the limiter.
     waiting: Mutex<Waiting>,
     arrivals: AtomicU64,
@@ -70,11 +76,11 @@ pub(super) struct Gate {
 impl Gate {
     /// A gate for `rps` requests a second and `concurrency` in flight.
     pub fn new(rps: NonZeroU32, concurrency: usize) -> Self {
-        // Burst 1 spaces cells evenly, so no 1-second window holds more than `rps`.
-        let quota = Quota::per_second(rps).allow_burst(NonZeroU32::MIN);
         Self {
             permits: Semaphore::new(concurrency),
-            limiter: RateLimiter::direct(quota),
+            owed: AtomicUsize::new(0),
+            limits: Mutex::new((rps, concurrency)),
+            limiter: RwLock::new(limiter(rps)),
             waiting: Mutex::new(Waiting::default()),
             arrivals: AtomicU64::new(0),
             turn: Notify::new(),
@@ -126,11 +132,12 @@ impl Gate {
                     }
                     continue;
                 }
+                let limiter = self.limiter();
                 tokio::select! {
                     // Overtaken and due at once: the caller ahead gets the cell.
                     biased;
                     () = &mut turn => {}
-                    () = self.limiter.until_ready() => {
+                    () = limiter.until_ready() => {
                         // A 429 may have paused everyone meanwhile: then wait
                         // it out and take a fresh cell after it.
                         if self.paused_until().is_none() {
@@ -141,11 +148,71 @@ impl Gate {
                 }
             }
         }
-        // The semaphore is never closed, so acquire cannot fail.
-        self.permits
-            .acquire()
-            .await
-            .expect("gate semaphore is never closed")
+        self.permit().await
+    }
+
+    /// Changes the limits (a replica's share of a budget divided among
+    /// replicas): the rate at once, the connection cap as connections end.
+    pub fn set_limits(&self, rps: NonZeroU32, concurrency: usize) {
+        let concurrency = concurrency.max(1);
+        let mut limits = self.limits.lock().unwrap_or_else(|e| e.into_inner());
+        let (old_rps, old_concurrency) = *limits;
+        if old_rps != rps {
+            *self.limiter.write().unwrap_or_else(|e| e.into_inner()) = limiter(rps);
+            // Whoever waits for a cell of the old limiter looks again.
+            self.turn.notify_waiters();
+        }
+        if concurrency > old_concurrency {
+            let mut more = concurrency - old_concurrency;
+            // Settle what is owed first, then add the rest.
+            let _ = self
+                .owed
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |owed| {
+                    let settled = owed.min(more);
+                    more -= settled;
+                    Some(owed - settled)
+                });
+            self.permits.add_permits(more);
+        } else if concurrency < old_concurrency {
+            let fewer = old_concurrency - concurrency;
+            let forgotten = self.permits.forget_permits(fewer);
+            self.owed.fetch_add(fewer - forgotten, Ordering::AcqRel);
+        }
+        *limits = (rps, concurrency);
+    }
+
+    /// The limits in force: (requests a second, connections).
+    pub fn limits(&self) -> (NonZeroU32, usize) {
+        *self.limits.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn limiter(&self) -> Arc<DefaultDirectRateLimiter> {
+        self.limiter
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A connection permit, paying back what a lowered cap is owed first.
+    async fn permit(&self) -> SemaphorePermit<'_> {
+        loop {
+            // The semaphore is never closed, so acquire cannot fail.
+            let permit = self
+                .permits
+                .acquire()
+                .await
+                .expect("gate semaphore is never closed");
+            let paid = self
+                .owed
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |owed| {
+                    owed.checked_sub(1)
+                })
+                .is_ok();
+            if !paid {
+                return permit;
+            }
+            permit.forget();
+        }
     }
 
     fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
@@ -175,6 +242,14 @@ impl Gate {
         let paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
         paused.filter(|until| *until > Instant::now())
     }
+}
+
+/// A limiter of `rps` cells a second. Burst 1 spaces cells evenly, so no
+/// 1-second window holds more than `rps`.
+fn limiter(rps: NonZeroU32) -> Arc<DefaultDirectRateLimiter> {
+    Arc::new(RateLimiter::direct(
+        Quota::per_second(rps).allow_burst(NonZeroU32::MIN),
+    ))
 }
 
 /// Removes a caller from the queue and lets the next one look.

@@ -68,6 +68,7 @@ pub struct Counters {
     malformed: AtomicU64,
     unauthorized: AtomicU64,
     not_found: AtomicU64,
+    images: AtomicU64,
     movie_details: Mutex<HashMap<i64, u64>>,
     arrivals: Mutex<SlidingWindow>,
 }
@@ -113,6 +114,8 @@ pub struct CountersSnapshot {
     pub unauthorized: u64,
     /// 404 answers served.
     pub not_found: u64,
+    /// Image requests (`/t/p/{size}/{file}`), counted apart from the API's.
+    pub images: u64,
     /// `GET /movie/{id}` requests per movie id, whatever their answer (by
     /// the TMDB id of the film an IMDb id names).
     pub movie_details: BTreeMap<i64, u64>,
@@ -181,6 +184,11 @@ impl Counters {
         }
     }
 
+    /// Counts an image request.
+    pub(super) fn image(&self) {
+        self.images.fetch_add(1, Relaxed);
+    }
+
     /// Counts an answer of note.
     pub(super) fn served(&self, what: Served) {
         let counter = match what {
@@ -229,6 +237,7 @@ impl Counters {
             malformed: load(&self.malformed),
             unauthorized: load(&self.unauthorized),
             not_found: load(&self.not_found),
+            images: load(&self.images),
             movie_details: lock(&self.movie_details)
                 .iter()
                 .map(|(k, v)| (*k, *v))
@@ -256,6 +265,7 @@ impl Counters {
             &self.malformed,
             &self.unauthorized,
             &self.not_found,
+            &self.images,
         ] {
             counter.store(0, Relaxed);
         }

@@ -106,6 +106,11 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// The image host's base to give a client, `http://127.0.0.1:PORT/t/p`.
+    pub fn image_base_url(&self) -> String {
+        format!("http://{}/t/p", self.addr)
+    }
+
     /// Stops accepting, ends hanging requests, and waits (about a second at
     /// most) for open connections to close.
     pub async fn shutdown(mut self) -> io::Result<()> {

@@ -221,3 +221,39 @@ fn credit_id(media_id: i64, person_id: i64, slot: usize) -> String {
         media_id as u32, person_id as u32, slot as u32
     )
 }
+
+/// A poster the simulator draws for a film: a colour of its own and its
+/// title, so the offline demo shows posters that tell films apart.
+pub(super) fn poster_svg(id: i64, title: &str) -> String {
+    let hue = id.rem_euclid(360);
+    let mut words = String::new();
+    // Up to four lines of about twelve characters.
+    let mut line = String::new();
+    let mut lines = Vec::new();
+    for word in title.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + word.chars().count() > 12 {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    for (i, line) in lines.iter().take(4).enumerate() {
+        let escaped = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        words.push_str(&format!(
+            "<text x=\"171\" y=\"{}\" text-anchor=\"middle\">{escaped}</text>",
+            200 + 52 * i
+        ));
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"342\" height=\"513\" viewBox=\"0 0 342 513\">\
+         <rect width=\"342\" height=\"513\" fill=\"hsl({hue},45%,32%)\"/>\
+         <rect x=\"16\" y=\"16\" width=\"310\" height=\"481\" fill=\"none\" stroke=\"hsl({hue},60%,70%)\" stroke-width=\"4\"/>\
+         <g font-family=\"sans-serif\" font-size=\"40\" font-weight=\"bold\" fill=\"#fff\">{words}</g></svg>"
+    )
+}

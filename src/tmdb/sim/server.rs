@@ -15,6 +15,7 @@ use super::config::SimConfig;
 use super::counters::{Counters, EndpointKind, Served, SlidingWindow, lock};
 use super::faults::{self, Fault, Faults};
 use super::{echo, render};
+use crate::tmdb::images::ImagePath;
 use crate::tmdb::types::{ErrorBody, FindResponse};
 use params::{Params, appends, page_param, paged, query_param, year_param};
 use replies::{invalid_page, rate_limited, server_error, shutting_down};
@@ -59,6 +60,9 @@ impl Endpoint for SimEndpoint {
     type Output = Response;
 
     async fn call(&self, req: Request) -> poem::Result<Response> {
+        if let Some(image) = req.uri().path().strip_prefix("/t/p/") {
+            return Ok(self.state.image(image));
+        }
         let response = self.state.respond(&req).await;
         if self.state.config.echo_request {
             return Ok(echo::errors(&req, response).await);
@@ -148,6 +152,37 @@ impl Reply {
 }
 
 impl SimState {
+    /// An image of the image host (`/t/p/{size}/{file}`, no key needed, as
+    /// on TMDB): a generated poster naming the film whose poster it is.
+    fn image(&self, path: &str) -> Response {
+        self.counters.image();
+        let poster = path
+            .split_once('/')
+            .and_then(|(size, file)| ImagePath::parse(size, file).map(|_| file))
+            .and_then(|file| {
+                let wanted = Some(format!("/{file}"));
+                let movie = self
+                    .catalog
+                    .movies()
+                    .iter()
+                    .find(|m| m.poster_path == wanted);
+                let show = || self.catalog.tv().iter().find(|t| t.poster_path == wanted);
+                movie
+                    .map(|m| (m.id, m.title.as_str()))
+                    .or_else(|| show().map(|t| (t.id, t.name.as_str())))
+            });
+        match poster {
+            Some((id, title)) => Response::builder()
+                .content_type("image/svg+xml")
+                .header(header::CACHE_CONTROL, "public, max-age=31536000")
+                .body(render::poster_svg(id, title)),
+            None => Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .content_type("text/html")
+                .body("<html><body>404 Not Found</body></html>"),
+        }
+    }
+
     async fn respond(&self, req: &Request) -> Response {
         let arrived = Instant::now();
         let path = req.uri().path();

@@ -189,7 +189,13 @@ async fn streams_per_client_refuse_and_recover(backend: Backend) {
 }
 
 async fn pending_films_refuse_before_storing_and_recover(backend: Backend) {
-    let app = TestApp::spawn_on_with(&backend, |c| {
+    // TMDB answers slowly, so the first upload's films are still waiting
+    // when the next uploads come (a fast one could finish in between).
+    let sim = SimConfig {
+        latency: Duration::from_millis(400),
+        ..SimConfig::default()
+    };
+    let app = TestApp::spawn_on_with_sim(&backend, sim, |c| {
         behind_proxy(c);
         c.admission.pending_films_per_client = 5;
         c.admission.pending_films_total = 8;

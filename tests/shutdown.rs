@@ -1,14 +1,15 @@
 //! A clean stop (issue 20): on SIGTERM (what `RunningServer::stop` does) the
 //! server ends its SSE streams with a `retry:` hint and a comment, closes
 //! its WebSockets with 1012, gives its claims back and exits within its
-//! grace period; a subscriber reconnecting with `Last-Event-ID` to the
-//! restarted server resumes with no gap and no duplicate.
+//! grace period; a subscriber reconnecting as an `EventSource` does (after
+//! the hinted delay, to the same address, with `Last-Event-ID`) resumes on
+//! the restarted server with no gap and no duplicate.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::live::{assert_dense, sse_until_completed, ws_until_closed};
+use common::live::{assert_dense, ws_until_closed};
 use common::{TestApp, test_config};
 use futures_util::StreamExt;
 use reelstream::tmdb::sim::SimConfig;
@@ -95,6 +96,7 @@ async fn a_stopping_server_sends_subscribers_back_and_the_restarted_one_resumes_
         client,
         db,
     } = app;
+    let server_addr = server.addr;
     let stopping = Instant::now();
     server.stop().await.expect("a clean stop");
     let took = stopping.elapsed();
@@ -121,18 +123,39 @@ async fn a_stopping_server_sends_subscribers_back_and_the_restarted_one_resumes_
     assert!(last > first, "some films were streamed before the stop");
     assert_dense(&seqs[1..], first + 1, last);
 
-    // The restarted server (same database) takes over the unfinished films
-    // at once, and the stream resumes where it stopped.
-    let server = reelstream::app::spawn(test_config(&sim, &db.url, |_| {}))
-        .await
-        .expect("restarts");
+    // As an `EventSource` does: after the hinted second, reconnect to the
+    // same address with `Last-Event-ID`, again until the restarted server
+    // (same database, same port) answers; it takes over the unfinished
+    // films at once, and the stream resumes where it stopped.
+    let addr = server_addr;
+    let restart = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        reelstream::app::spawn(test_config(&sim, &db.url, |c| c.bind = addr.to_string()))
+            .await
+            .map(|server| (server, sim, db))
+    });
+    let url = format!("http://{addr}/api/session/{id}/events");
+    let resumed = loop {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let attempt = client
+            .get(&url)
+            .header("last-event-id", last.to_string())
+            .send()
+            .await;
+        match attempt {
+            Ok(response) if response.status() == 200 => break response,
+            // Down (connection refused) or not ready: try again, as a browser would.
+            _ => continue,
+        }
+    };
+    let (server, sim, db) = restart.await.unwrap().expect("restarts on the same port");
     let app = TestApp {
         server,
         sim,
         client,
         db,
     };
-    let after = sse_until_completed(&app, &id, Some(&last.to_string())).await;
+    let after = common::live::read_sse(resumed, usize::MAX).await;
     assert_eq!(after.last().unwrap().event, "completed");
     let resumed: Vec<i64> = after.iter().map(|m| m.id.parse().unwrap()).collect();
     assert_dense(&resumed, last + 1, *resumed.last().unwrap());

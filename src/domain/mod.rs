@@ -17,6 +17,7 @@ pub use client::{Client, ClientKey};
 pub use enrichment::{Candidate, Enrichment};
 pub use import_diff::ImportDiff;
 pub use lookup_key::{LookupKey, LookupKeyError};
+pub(crate) use owner::hex;
 pub use owner::{OwnerToken, OwnerTokenHash};
 pub use status::{MediaType, MovieStatus, SessionStatus, SkipReason};
 pub use viewing::Viewing;

@@ -58,7 +58,6 @@ impl LetterboxdFiles {
     }
 
     fn push(&mut self, row: Vec<u8>) {
-        let header = header();
         let full = self.rows == MAX_FILE_ROWS
             || (self.rows > 0 && self.current.len() + row.len() > MAX_FILE_BYTES);
         if full {
@@ -66,7 +65,7 @@ impl LetterboxdFiles {
             self.rows = 0;
         }
         if self.rows == 0 {
-            self.current = header;
+            self.current = header();
         }
         self.current.extend(row);
         self.rows += 1;
@@ -75,11 +74,10 @@ impl LetterboxdFiles {
     /// The files written, each a whole CSV with its header (one header-only
     /// file for a library with nothing to write).
     pub fn files(mut self) -> Vec<Vec<u8>> {
-        if self.rows > 0 || self.done.is_empty() {
-            if self.rows == 0 {
-                self.current = header();
-            }
+        if self.rows > 0 {
             self.done.push(self.current);
+        } else if self.done.is_empty() {
+            self.done.push(header());
         }
         self.done
     }

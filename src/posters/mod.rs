@@ -123,9 +123,8 @@ impl Posters {
 
 fn poster(bytes: Bytes, kind: ImageKind) -> Poster {
     let digest = Sha256::digest(&bytes);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     Poster {
-        etag: format!("\"{hex}\""),
+        etag: format!("\"{}\"", crate::domain::hex(&digest[..12])),
         bytes,
         kind,
     }

@@ -42,6 +42,14 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// The `n`-th (1-based) bound parameter of a statement on `backend`.
+pub(crate) fn param(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => format!("?{n}"),
+    }
+}
+
 /// The PostgreSQL advisory lock taken while migrating (an arbitrary constant).
 const MIGRATION_LOCK: i64 = 0x7265_656c_7374_726d; // "reelstrm"
 

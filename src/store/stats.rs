@@ -118,10 +118,7 @@ struct Dialect(DbBackend);
 impl Dialect {
     /// The `n`-th (1-based) bound parameter.
     fn param(self, n: usize) -> String {
-        match self.0 {
-            DbBackend::Postgres => format!("${n}"),
-            _ => format!("?{n}"),
-        }
+        super::param(self.0, n)
     }
 
     /// A `FROM` item joining every element of the JSON text array column

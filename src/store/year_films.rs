@@ -3,9 +3,9 @@
 //! and how many were new releases. Each figure is one ordered, limited query
 //! on both backends; "of a year" means enriched films with a viewing dated in it.
 
-use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{FromQueryResult, Statement, Value};
 
-use super::{Db, StoreError};
+use super::{Db, StoreError, param};
 use crate::domain::MovieStatus;
 
 /// How many films each list names.
@@ -60,10 +60,7 @@ pub async fn year_films(
     year: Option<i32>,
 ) -> Result<YearFilms, StoreError> {
     let backend = db.backend();
-    let p = |n: usize| match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => format!("?{n}"),
-    };
+    let p = |n: usize| param(backend, n);
     let mut values: Vec<Value> = vec![session_id.into(), MovieStatus::Enriched.into()];
     let (which, released_then) = match year {
         Some(year) => {
